@@ -1,0 +1,46 @@
+"""Engine, session factory and the declarative base every table module shares.
+
+Table modules (``bot/store/*.py``, ``bot/digest/store.py``) subclass ``Base``; importing them
+registers their tables, and ``init_db`` creates whatever is missing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///keypoints.db"
+
+
+class Base(DeclarativeBase):
+    """Declarative base for all Keypoints tables."""
+
+
+def normalise_url(url: str) -> str:
+    """Map the usual spellings (``postgres://``, ``postgresql://``, ``sqlite://``) to async drivers."""
+    for prefix, driver in (
+        ("postgres://", "postgresql+asyncpg://"),
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(prefix):
+            return driver + url[len(prefix) :]
+    return url
+
+
+def make_engine(url: str = DEFAULT_DATABASE_URL) -> AsyncEngine:
+    """An async engine for ``url``; SQLite gets a busy timeout so concurrent writers wait."""
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        return create_async_engine(url, connect_args={"timeout": 30})
+    return create_async_engine(url, pool_pre_ping=True)
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:  # type: ignore[type-arg]
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def init_db(engine: AsyncEngine) -> None:
+    """Create missing tables (idempotent, safe for several processes starting together)."""
+    async with engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
