@@ -11,8 +11,10 @@ import asyncio
 import dataclasses
 from typing import TYPE_CHECKING
 
+from bot.errors import FetchError, KeypointsError, NoArticle
 from bot.extract import extract
 from bot.models import Article, Summary
+from bot.observability.metrics import FETCH_FAILURES, SUMMARIES, domain_label, timed
 from bot.quality import check_article
 from bot.summarize import summarize
 
@@ -30,9 +32,17 @@ def summarize_html(
     bullets: int = DEFAULT_BULLETS,
     method: str = DEFAULT_METHOD,
 ) -> Summary:
-    """Key points of the article in ``html``; raises ``NoArticle``/``Paywalled`` when there is none."""
+    """Key points of the article in ``html``; ``NoArticle``/``Paywalled`` when there is none."""
     article = check_article(html, extract(html, url))
     return summarize(article, bullets=bullets, method=method)
+
+
+def _summarize_page_timed(html: str, url: str, bullets: int, method: str) -> Summary:
+    """``summarize_html`` with each stage observed in the latency histogram."""
+    with timed("extract"):
+        article = check_article(html, extract(html, url))
+    with timed("summarise"):
+        return summarize(article, bullets=bullets, method=method)
 
 
 def summarize_text(
@@ -43,8 +53,22 @@ def summarize_text(
     method: str = DEFAULT_METHOD,
 ) -> Summary:
     """Key points of plain text; paragraphs are separated by blank lines."""
-    paragraphs = tuple(p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip())
-    return summarize(Article(paragraphs=paragraphs, title=title), bullets=bullets, method=method)
+    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    if title is None and len(paragraphs) > 1 and looks_like_title(paragraphs[0]):
+        title = paragraphs.pop(0)
+    if not paragraphs:
+        raise NoArticle("The text is empty.")
+    article = Article(paragraphs=tuple(paragraphs), title=title)
+    return summarize(article, bullets=bullets, method=method)
+
+
+def looks_like_title(paragraph: str) -> bool:
+    """A headline: one short line that does not end like a sentence."""
+    return (
+        "\n" not in paragraph
+        and len(paragraph.split()) <= 20
+        and not paragraph.rstrip().endswith((".", "!", "?", ":", ";", ","))
+    )
 
 
 async def summarize_url(
@@ -57,10 +81,19 @@ async def summarize_url(
     """Fetch ``url`` safely, then summarise it off the event loop."""
     from bot.fetch import canonicalize_url
 
-    page = await fetcher.fetch(url, kind="page")
-    summary = await asyncio.to_thread(
-        summarize_html, page.text, page.final_url, bullets=bullets, method=method
-    )
+    try:
+        with timed("end_to_end"):
+            with timed("fetch"):
+                page = await fetcher.fetch(url, kind="page")
+            summary = await asyncio.to_thread(
+                _summarize_page_timed, page.text, page.final_url, bullets, method
+            )
+    except KeypointsError as exc:
+        SUMMARIES.labels(exc.reason).inc()
+        if isinstance(exc, FetchError):
+            FETCH_FAILURES.labels(exc.reason, domain_label(url)).inc()
+        raise
+    SUMMARIES.labels("ok").inc()
     canonical = canonicalize_url(page.final_url, page.text)
     article = dataclasses.replace(summary.article, url=page.final_url, canonical_url=canonical)
     return dataclasses.replace(summary, article=article)

@@ -1,0 +1,86 @@
+"""ROUGE and speed of every summary method on the CNN/DM sample.
+
+Run: ``.venv/bin/python bench/bench_summaries.py [--limit N] [--methods default,lead]``.
+Scores ROUGE-1/2/Lsum F1 (``rouge_score``, Porter stemming, bullets joined by newlines)
+against the human highlights, times ``summarize`` per article, prints a Markdown table and
+writes ``bench/results/summaries.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from rouge_score import rouge_scorer  # noqa: E402
+
+from bot.models import Article  # noqa: E402
+from bot.summarize import METHODS, summarize  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT.parent / "shared" / "data" / "summaries" / "cnndm_test_sample.jsonl"
+RESULTS = ROOT / "bench" / "results" / "summaries.json"
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeLsum")
+
+
+def load_sample(limit: int | None = None) -> list[tuple[Article, str]]:
+    """(article, reference) pairs; the articles are single-paragraph plain text."""
+    pairs = []
+    with SAMPLE.open(encoding="utf-8") as lines:
+        for line in lines:
+            row = json.loads(line)
+            # The corpus has no paragraph breaks: the whole body is one paragraph.
+            article = Article(paragraphs=(row["article"],), language="en")
+            pairs.append((article, "\n".join(row["highlights"])))
+    return pairs[:limit] if limit else pairs
+
+
+def evaluate(method: str, pairs: list[tuple[Article, str]]) -> dict[str, float]:
+    """Mean ROUGE F1 (×100) and per-article time of ``method`` over ``pairs``."""
+    scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
+    totals = dict.fromkeys(ROUGE_TYPES, 0.0)
+    times: list[float] = []
+    for article, reference in pairs:
+        started = time.perf_counter()
+        summary = summarize(article, bullets=3, method=method)
+        times.append((time.perf_counter() - started) * 1000)
+        scores = scorer.score(reference, "\n".join(summary.bullets))
+        for kind in ROUGE_TYPES:
+            totals[kind] += scores[kind].fmeasure
+    result = {kind: round(100 * total / len(pairs), 2) for kind, total in totals.items()}
+    result["ms_median"] = round(statistics.median(times), 3)
+    result["ms_mean"] = round(statistics.fmean(times), 3)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N articles")
+    parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated methods")
+    args = parser.parse_args()
+    if not SAMPLE.exists():
+        raise SystemExit(f"data not found: {SAMPLE}")
+    pairs = load_sample(args.limit)
+    summarize(pairs[0][0])  # warm-up: imports, stemmer and stop-word caches
+    results = {method: evaluate(method, pairs) for method in args.methods.split(",")}
+
+    print(f"articles: {len(pairs)}")
+    print("| method | R1 | R2 | RLsum | ms median | ms mean |")
+    print("|---|---|---|---|---|---|")
+    for method, r in results.items():
+        print(
+            f"| {method} | {r['rouge1']:.2f} | {r['rouge2']:.2f} | {r['rougeLsum']:.2f} "
+            f"| {r['ms_median']:.2f} | {r['ms_mean']:.2f} |"
+        )
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"articles": len(pairs), "methods": results}, indent=2) + "\n")
+    print(f"written: {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

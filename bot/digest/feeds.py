@@ -1,0 +1,105 @@
+"""RSS/Atom bytes → ``FeedItem`` values (pure; feedparser never sees a URL, so never fetches)."""
+
+from __future__ import annotations
+
+import calendar
+import html
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import feedparser
+
+from bot.errors import KeypointsError
+
+
+class BrokenFeed(KeypointsError):
+    """The feed's bytes are not a readable RSS/Atom document."""
+
+    default_message = "That feed could not be read (it is not valid RSS or Atom)."
+    reason = "broken_feed"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """One entry of a feed, or one link shared in the channel, as the digest sees it."""
+
+    key: str  # stable identity: the GUID, else the link; never depends on dates
+    title: str
+    url: str
+    source: str  # human name of where it came from: the feed title or the site
+    published: datetime | None = None  # aware UTC; the first-published date, not ``updated``
+    summary: str = ""  # plain text of the feed's description, used if the article can't be read
+    points: int | None = None
+    comments: int | None = None
+    shared: bool = False  # a link posted in the channel: its title is a placeholder
+
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+# hnrss.org-style descriptions: "Points: 120" and "# Comments: 45"
+_POINTS = re.compile(r"\bPoints:\s*(\d+)", re.IGNORECASE)
+_COMMENTS = re.compile(r"(?:#\s*Comments:\s*(\d+))|(?:\b(\d+)\s+comments?\b)", re.IGNORECASE)
+
+
+def parse_feed(body: bytes, feed_url: str) -> list[FeedItem]:
+    """Items of the feed in ``body``; raises ``BrokenFeed`` when nothing usable is in it."""
+    # feedparser accepts bytes and sniffs the encoding itself; passing bytes (not a URL)
+    # guarantees it never opens a connection on its own.
+    parsed: Any = feedparser.parse(body)
+    if parsed.bozo and not parsed.entries:
+        raise BrokenFeed()
+    if not parsed.entries and not parsed.feed.get("title"):
+        raise BrokenFeed()
+    source = plain_text(parsed.feed.get("title", "")) or site_of(feed_url)
+    items = [_item(entry, source) for entry in parsed.entries]
+    return [item for item in items if item is not None]
+
+
+def _item(entry: Any, source: str) -> FeedItem | None:
+    url = (entry.get("link") or "").strip()
+    title = plain_text(entry.get("title", ""))
+    if not url.startswith(("http://", "https://")) or not title:
+        return None
+    raw_summary = entry.get("summary", "") or ""
+    text = plain_text(raw_summary)
+    # "published" first: an "updated" change must not make an item look new again.
+    struct = entry.get("published_parsed") or entry.get("updated_parsed")
+    published = datetime.fromtimestamp(calendar.timegm(struct), UTC) if struct else None
+    return FeedItem(
+        key=(entry.get("id") or "").strip() or url,
+        title=title,
+        url=url,
+        source=source,
+        published=published,
+        summary=text,
+        points=_first_int(_POINTS, text),
+        comments=_int_or_none(entry.get("slash_comments")) or _first_int(_COMMENTS, text),
+    )
+
+
+def plain_text(fragment: str) -> str:
+    """Visible text of an HTML fragment, whitespace collapsed."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
+
+
+def site_of(url: str) -> str:
+    """The host of ``url`` without a leading ``www.``, as a readable source name."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
+
+
+def _first_int(pattern: re.Pattern[str], text: str) -> int | None:
+    match = pattern.search(text)
+    if not match:
+        return None
+    return int(next(g for g in match.groups() if g is not None))
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None

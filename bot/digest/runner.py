@@ -1,0 +1,214 @@
+"""Build one channel's digest and post it (the edge that ties sources, stories and Slack)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.digest.feeds import FeedItem
+from bot.digest.model import Digest, DigestStory
+from bot.digest.render import render_blocks, render_fallback, render_thread_reply
+from bot.digest.settings import DigestSettings
+from bot.digest.sources import FeedFetcher, fetch_feeds, shared_link_items
+from bot.digest.store import DigestStore
+from bot.digest.stories import StoryGroup, choose_stories, url_key
+from bot.errors import KeypointsError
+from bot.models import Summary
+
+log = logging.getLogger(__name__)
+
+Summariser = Callable[[str], Awaitable[Summary]]
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“])")
+
+
+def pipeline_summariser(fetcher: Any, bullets: int) -> Summariser:
+    """The production summariser: ``bot.pipeline.summarize_url`` through the safe fetcher."""
+    from bot.pipeline import summarize_url
+
+    async def summarise(url: str) -> Summary:
+        return await summarize_url(url, fetcher, bullets=bullets)
+
+    return summarise
+
+
+async def build_digest(
+    channel_id: str,
+    *,
+    fetcher: FeedFetcher,
+    summarise: Summariser,
+    settings: DigestSettings,
+    store: DigestStore | None = None,
+    feed_urls: Sequence[str] | None = None,
+    now: datetime | None = None,
+    tz: str | None = None,
+) -> Digest:
+    """The digest the channel would get now. Reads the store (if any) but never writes it.
+
+    Feeds: ``feed_urls`` if given, else the channel's own feeds, else the default list. Without
+    a store nothing counts as seen and no conditional GET is made (the CLI's ``--dry-run``).
+    """
+    now = now or datetime.now(UTC)
+    if feed_urls is None:
+        feed_urls = (await store.list_feeds(channel_id) if store else []) or settings.default_feeds
+    states = await store.feed_states(channel_id) if store else {}
+    fetched = await fetch_feeds(fetcher, feed_urls, states, settings.concurrency)
+    items = fetched.items
+    if store:
+        items += shared_link_items(
+            await store.shared_links(channel_id, now - settings.max_item_age)
+        )
+    seen = await store.seen_keys(channel_id, _identities(items)) if store else set()
+    top, ranked = choose_stories(
+        items,
+        seen=seen,
+        now=now,
+        top_n=settings.top_n,
+        max_age=settings.max_item_age,
+        threshold=settings.title_similarity,
+    )
+    limit = asyncio.Semaphore(max(1, settings.concurrency))
+    problems = list(fetched.problems)
+
+    async def story(group: StoryGroup) -> DigestStory:
+        async with limit:
+            return await _story(group, summarise, problems)
+
+    stories = await asyncio.gather(*(story(group) for group in top))
+    return Digest(
+        channel_id=channel_id,
+        generated_at=now,
+        stories=tuple(stories),
+        new_stories=len(ranked),
+        heading=_heading(now, tz),
+        problems=tuple(problems),
+        seen_keys=frozenset(k for group in ranked for k in group.keys),
+        feed_states=tuple(fetched.states),
+    )
+
+
+async def post_digest(
+    client: Any,
+    channel: str,
+    digest: Digest,
+    on_posted: Callable[[str], Awaitable[None]] | None = None,
+) -> str:
+    """Post the digest message, then each story's key points in its thread; returns its ``ts``.
+
+    ``client`` is a ``slack_sdk.web.async_client.AsyncWebClient`` (or a fake with the same
+    ``chat_postMessage``). ``on_posted(ts)`` runs right after the main message, before the
+    replies, so the run is recorded as posted even if a reply fails or the process dies.
+    """
+    response = await client.chat_postMessage(
+        channel=channel,
+        text=render_fallback(digest),
+        blocks=render_blocks(digest),
+        unfurl_links=False,
+        unfurl_media=False,
+    )
+    ts = str(response["ts"])
+    if on_posted:
+        await on_posted(ts)
+    shown = len(render_blocks(digest)) - 2  # header and the closing note are not stories
+    for number, story in enumerate(digest.stories[:shown], 1):
+        try:
+            await client.chat_postMessage(
+                channel=channel,
+                thread_ts=ts,
+                text=render_thread_reply(story, number),
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except Exception:  # a failed reply must not lose the rest of the thread
+            log.exception("digest thread reply %d failed in %s", number, channel)
+    return ts
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    digest: Digest
+    ts: str | None  # the posted message, None when quiet
+
+    @property
+    def posted(self) -> bool:
+        return self.ts is not None
+
+
+async def run_digest(
+    channel_id: str,
+    *,
+    client: Any,
+    store: DigestStore,
+    fetcher: FeedFetcher,
+    summarise: Summariser,
+    settings: DigestSettings,
+    now: datetime | None = None,
+    tz: str | None = None,
+    on_posted: Callable[[str], Awaitable[None]] | None = None,
+) -> RunResult:
+    """Build, apply the quiet rule, post, and remember what was posted (``digest now``)."""
+    now = now or datetime.now(UTC)
+    digest = await build_digest(
+        channel_id,
+        fetcher=fetcher,
+        summarise=summarise,
+        settings=settings,
+        store=store,
+        now=now,
+        tz=tz,
+    )
+    if digest.is_quiet(settings.min_stories):
+        return RunResult(digest, None)
+
+    async def remember(ts: str) -> None:
+        await store.remember_digest(channel_id, digest.seen_keys, digest.feed_states, now)
+        if on_posted:
+            await on_posted(ts)
+
+    ts = await post_digest(client, channel_id, digest, on_posted=remember)
+    return RunResult(digest, ts)
+
+
+async def _story(group: StoryGroup, summarise: Summariser, problems: list[str]) -> DigestStory:
+    lead = group.lead
+    bullets: tuple[str, ...] = ()
+    title = lead.title
+    try:
+        summary = await summarise(lead.url)
+        bullets = summary.bullets
+        if lead.shared and summary.article.title:
+            title = summary.article.title
+    except KeypointsError as exc:
+        problems.append(f"{lead.url}: {exc.message}")
+    except Exception:  # one unreadable article must never stop the digest
+        log.exception("digest article failed: %s", lead.url)
+        problems.append(f"{lead.url}: unexpected error")
+    return DigestStory(
+        title=title,
+        url=lead.url,
+        site=lead.source,
+        best_line=bullets[0] if bullets else first_sentence(lead.summary),
+        bullets=bullets,
+        also_in=group.sources[1:],
+        published=lead.published,
+        score=group.score,
+    )
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a feed description (its whole text if it has no clear end)."""
+    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0] if text.strip() else ""
+
+
+def _identities(items: Sequence[FeedItem]) -> list[str]:
+    return [k for item in items for k in (item.key, url_key(item.url))]
+
+
+def _heading(now: datetime, tz: str | None) -> str:
+    local = now.astimezone(ZoneInfo(tz)) if tz else now
+    return f"Tech digest · {local:%A} {local.day} {local:%B}"

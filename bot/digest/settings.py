@@ -1,0 +1,59 @@
+"""Digest configuration, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+# Used when a channel has no feeds of its own; KEYPOINTS_DEFAULT_FEEDS replaces the whole list.
+DEFAULT_FEEDS: tuple[str, ...] = (
+    "https://news.ycombinator.com/rss",
+    "https://feeds.arstechnica.com/arstechnica/index",
+    "https://www.theverge.com/rss/index.xml",
+    "https://techcrunch.com/feed/",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSettings:
+    """Knobs of the digest; defaults follow the product brief."""
+
+    default_feeds: tuple[str, ...] = DEFAULT_FEEDS
+    catch_up: timedelta = timedelta(hours=2)  # a run missed by less than this is still posted
+    min_stories: int = 1  # quiet rule: no post with fewer new stories than this
+    top_n: int = 5
+    bullets: int = 3
+    max_item_age: timedelta = timedelta(hours=48)  # older dated items are not "today's news"
+    claim_lease: timedelta = timedelta(minutes=10)  # a crashed run is retried after this
+    max_attempts: int = 3  # a run that keeps failing is given up after this many claims
+    title_similarity: float = 0.6  # token-set Jaccard at or above this means "same story"
+    concurrency: int = 4  # feeds or articles fetched at once
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> DigestSettings:
+        """Settings from ``KEYPOINTS_*`` variables; unset or empty ones keep their default."""
+        env = os.environ if env is None else env
+        feeds = tuple(u for u in re.split(r"[\s,]+", env.get("KEYPOINTS_DEFAULT_FEEDS", "")) if u)
+        return cls(
+            default_feeds=feeds or DEFAULT_FEEDS,
+            catch_up=timedelta(minutes=_int(env, "KEYPOINTS_DIGEST_CATCH_UP_MINUTES", 120)),
+            min_stories=_int(env, "KEYPOINTS_DIGEST_MIN_STORIES", 1),
+            top_n=_int(env, "KEYPOINTS_DIGEST_TOP_N", 5),
+            bullets=_int(env, "KEYPOINTS_DIGEST_BULLETS", 3),
+        )
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
+    if value < 0:
+        raise ValueError(f"{name} must not be negative, got {value}")
+    return value

@@ -1,0 +1,107 @@
+"""Fetching a channel's sources into ``FeedItem`` values; one broken source never stops the rest.
+
+I/O goes only through the injected ``FeedFetcher`` (the project's safe fetcher in production,
+a local one in tests), with conditional GET from the channel's stored validators.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.digest.feeds import FeedItem, parse_feed, site_of
+from bot.digest.model import FeedState
+from bot.digest.store import SharedLinkRecord
+from bot.errors import KeypointsError
+
+log = logging.getLogger(__name__)
+
+SHARED_SOURCE = "shared in this channel"
+
+
+class FetchedFeed(Protocol):
+    """What the digest reads from ``bot.fetch.FetchedPage``."""
+
+    @property
+    def status(self) -> int: ...
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def etag(self) -> str | None: ...
+    @property
+    def last_modified(self) -> str | None: ...
+    @property
+    def final_url(self) -> str: ...
+
+
+class FeedFetcher(Protocol):
+    """The part of ``bot.fetch.Fetcher`` the digest uses."""
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        kind: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> FetchedFeed: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedSources:
+    items: list[FeedItem]
+    states: list[FeedState]  # validators to store once the digest is posted
+    problems: list[str]  # "feed URL: reason", logged and shown in previews
+
+
+async def fetch_feeds(
+    fetcher: FeedFetcher,
+    urls: Sequence[str],
+    states: Mapping[str, FeedState],
+    concurrency: int,
+) -> FetchedSources:
+    """Items of every feed that answered; a 304 contributes nothing new."""
+    limit = asyncio.Semaphore(max(1, concurrency))
+
+    async def one(url: str) -> tuple[list[FeedItem], FeedState | None, str | None]:
+        known = states.get(url, FeedState(url))
+        async with limit:
+            try:
+                page = await fetcher.fetch(
+                    url, kind="feed", etag=known.etag, last_modified=known.last_modified
+                )
+                if page.status == 304:
+                    return [], None, None
+                items = parse_feed(page.body, page.final_url or url)
+            except KeypointsError as exc:
+                log.warning("digest feed skipped: %s (%s)", url, exc.reason)
+                return [], None, f"{url}: {exc.message}"
+            except Exception:  # one broken feed must never stop the digest
+                log.exception("digest feed failed: %s", url)
+                return [], None, f"{url}: unexpected error"
+        return items, FeedState(url, page.etag, page.last_modified), None
+
+    results = await asyncio.gather(*(one(url) for url in dict.fromkeys(urls)))
+    return FetchedSources(
+        items=[item for items, _, _ in results for item in items],
+        states=[state for _, state, _ in results if state is not None],
+        problems=[problem for _, _, problem in results if problem],
+    )
+
+
+def shared_link_items(links: Sequence[SharedLinkRecord]) -> list[FeedItem]:
+    """Links shared in the channel as items; their titles come later from the article."""
+    return [
+        FeedItem(
+            key=link.url,
+            title=site_of(link.url),
+            url=link.url,
+            source=SHARED_SOURCE,
+            published=link.shared_at,
+            shared=True,
+        )
+        for link in links
+    ]

@@ -1,0 +1,147 @@
+"""Choosing the day's stories (pure): drop seen items, group the same story, rank, take top N."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from bot.digest.feeds import FeedItem
+
+# Query parameters that only track the click; two links differing in these are the same page.
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|ref_src|cmpid|ncid|s)$")
+_WORD = re.compile(r"[a-z0-9]+")
+# Words too common in headlines to say two titles are about the same thing.
+_STOPWORDS = frozenset(
+    (  # noqa: SIM905 - a word list reads better as one string
+        "a an and are as at be by for from has have how in is it its of on or the this to was "
+        "what when why will with you your new now after over says about into"
+    ).split()
+)
+RECENCY_HALF_LIFE = timedelta(hours=12)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryGroup:
+    """One story and every item that carries it; ``lead`` is the item shown."""
+
+    lead: FeedItem
+    items: tuple[FeedItem, ...]
+    score: float
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Distinct sources carrying the story, the lead's first."""
+        return tuple(dict.fromkeys(item.source for item in self.items))
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every identity of every item (GUIDs and URL keys), to remember as seen."""
+        return tuple(dict.fromkeys(k for i in self.items for k in (i.key, url_key(i.url))))
+
+
+def url_key(url: str) -> str:
+    """A key to compare URLs: no scheme, ``www.``, fragment, tracking query or trailing ``/``."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").removeprefix("www.")
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query) if not _TRACKING.match(k)))
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit(("", host, path, query, ""))
+
+
+def title_tokens(title: str) -> frozenset[str]:
+    """Content words of a headline, lower-cased."""
+    return frozenset(w for w in _WORD.findall(title.lower()) if w not in _STOPWORDS)
+
+
+def title_similarity(a: str, b: str) -> float:
+    """Token-set Jaccard of two headlines (0 when either has fewer than three content words)."""
+    ta, tb = title_tokens(a), title_tokens(b)
+    if len(ta) < 3 or len(tb) < 3:
+        return 0.0  # short titles match by accident too easily
+    return len(ta & tb) / len(ta | tb)
+
+
+def new_items(items: Iterable[FeedItem], seen: Collection[str]) -> list[FeedItem]:
+    """Items whose key (and URL key) is not in ``seen``, first occurrence of each key kept."""
+    fresh: list[FeedItem] = []
+    taken: set[str] = set()
+    for item in items:
+        ids = {item.key, url_key(item.url)}
+        if ids & taken or any(i in seen for i in ids):
+            continue
+        taken |= ids
+        fresh.append(item)
+    return fresh
+
+
+def group_stories(items: Sequence[FeedItem], threshold: float) -> list[list[FeedItem]]:
+    """Items grouped by story: same URL key, or headlines at least ``threshold`` similar."""
+    parent = list(range(len(items)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_url: dict[str, int] = {}
+    for i, item in enumerate(items):
+        first = by_url.setdefault(url_key(item.url), i)
+        parent[root(i)] = root(first)
+    for i in range(len(items)):
+        for j in range(i + 1, len(items)):
+            if root(i) != root(j) and title_similarity(items[i].title, items[j].title) >= threshold:
+                parent[root(j)] = root(i)
+    groups: dict[int, list[FeedItem]] = {}
+    for i, item in enumerate(items):
+        groups.setdefault(root(i), []).append(item)
+    return list(groups.values())
+
+
+def score(items: Sequence[FeedItem], now: datetime) -> float:
+    """Rank: each extra source counts most, then recency, then points/comments where known."""
+    sources = len({item.source for item in items})
+    dates = [item.published for item in items if item.published is not None]
+    recency = 0.0
+    if dates:
+        age_hours = max(0.0, (now - max(dates)).total_seconds() / 3600)
+        recency = 0.5 ** (age_hours / (RECENCY_HALF_LIFE.total_seconds() / 3600))
+    engagement = sum((item.points or 0) + (item.comments or 0) for item in items)
+    return 2.0 * sources + recency + 0.5 * math.log10(1 + engagement)
+
+
+def choose_stories(
+    items: Sequence[FeedItem],
+    *,
+    seen: Collection[str],
+    now: datetime,
+    top_n: int,
+    max_age: timedelta,
+    threshold: float,
+) -> tuple[list[StoryGroup], list[StoryGroup]]:
+    """``(top, all)``: every new, recent story ranked best first, and its first ``top_n``."""
+    recent = [i for i in items if i.published is None or now - i.published <= max_age]
+    ranked = sorted(
+        (_group(g, now) for g in group_stories(new_items(recent, seen), threshold)),
+        key=lambda g: (-g.score, g.lead.title),
+    )
+    return ranked[:top_n], ranked
+
+
+def _group(items: list[FeedItem], now: datetime) -> StoryGroup:
+    # The lead is a feed item (it has a real title) with the most engagement, then the earliest
+    # published: usually the original report.
+    lead = max(
+        items,
+        key=lambda i: (not i.shared, (i.points or 0) + (i.comments or 0), -_ts(i.published)),
+    )
+    ordered = (lead, *(i for i in items if i is not lead))
+    return StoryGroup(lead=lead, items=ordered, score=score(items, now))
+
+
+def _ts(published: datetime | None) -> float:
+    return published.timestamp() if published else math.inf

@@ -1,0 +1,1 @@
+"""Metrics (Prometheus) and logging (text or JSON, secrets redacted)."""

@@ -1,0 +1,190 @@
+"""Runtime settings of the Slack bot, from the environment and an optional TOML file.
+
+Precedence: environment variable > ``KEYPOINTS_CONFIG`` file > default. The file uses the same
+names as the environment (``SLACK_BOT_TOKEN = "xoxb-..."``, ``KEYPOINTS_BULLETS = 3``), so one
+list of names documents both. A missing or wrong value raises ``SettingsError`` whose message is
+one line the CLI can print before exiting with status 2.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from bot.errors import KeypointsError
+from bot.store.db import DEFAULT_DATABASE_URL
+
+if TYPE_CHECKING:
+    from bot.fetch import FetchSettings
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+Mode = Literal["socket", "http"]
+
+
+class SettingsError(KeypointsError):
+    default_message = "The configuration is invalid."
+    reason = "bad_settings"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything ``serve`` and ``console`` need; build it with ``Settings.from_env()``."""
+
+    bot_token: str | None = None
+    app_token: str | None = None
+    signing_secret: str | None = None
+    port: int = 3000
+    api_url: str = DEFAULT_SLACK_API_URL
+    database_url: str = DEFAULT_DATABASE_URL
+    bullets: int = 3
+    method: str = "default"
+    reaction: str = "memo"
+    cache_ttl: float = 86400.0
+    failure_cache_ttl: float = 600.0
+    max_links: int = 5
+    post_interval: float = 1.0  # seconds between two posts in one channel (Slack: ~1/s)
+    fetch: FetchSettings | None = None
+
+    @property
+    def mode(self) -> Mode | None:
+        """How ``serve`` connects: Socket Mode, HTTP Events API, or None (not configured)."""
+        if self.bot_token and self.app_token:
+            return "socket"
+        if self.bot_token and self.signing_secret:
+            return "http"
+        return None
+
+    def require_mode(self) -> Mode:
+        """The connection mode, or a ``SettingsError`` naming the variables to set."""
+        if self.mode is None:
+            raise SettingsError(
+                "Slack is not configured: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) "
+                "or SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP); "
+                "or run `keypoints console` to try the bot offline."
+            )
+        return self.mode
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read and validate the settings; raises ``SettingsError`` with one clear line."""
+        env = os.environ if env is None else env
+        values = _merged(env)
+        reader = _Reader(values)
+        settings = cls(
+            bot_token=reader.token("SLACK_BOT_TOKEN", "xoxb-"),
+            app_token=reader.token("SLACK_APP_TOKEN", "xapp-"),
+            signing_secret=reader.text("SLACK_SIGNING_SECRET"),
+            port=reader.integer("PORT", 3000, 1, 65535),
+            api_url=_with_slash(reader.text("SLACK_API_URL") or DEFAULT_SLACK_API_URL),
+            database_url=reader.text("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            bullets=reader.integer("KEYPOINTS_BULLETS", 3, 1, 10),
+            method=reader.text("KEYPOINTS_METHOD") or "default",
+            reaction=(reader.text("KEYPOINTS_REACTION") or "memo").strip(":"),
+            cache_ttl=reader.number("KEYPOINTS_CACHE_TTL", 86400.0, 0.0),
+            failure_cache_ttl=reader.number("KEYPOINTS_FAILURE_CACHE_TTL", 600.0, 0.0),
+            max_links=reader.integer("KEYPOINTS_MAX_LINKS", 5, 1, 20),
+            post_interval=reader.number("KEYPOINTS_POST_INTERVAL", 1.0, 0.0),
+            fetch=_fetch_settings(),
+        )
+        if not settings.api_url.startswith(("http://", "https://")):
+            raise SettingsError(f"SLACK_API_URL must be an http(s) URL, got {settings.api_url!r}")
+        return settings
+
+    def fetch_settings(self) -> FetchSettings:
+        """The fetcher's settings (``KEYPOINTS_ALLOW_HOSTS`` etc., read by ``bot.fetch``)."""
+        if self.fetch is not None:
+            return self.fetch
+        from bot.fetch import FetchSettings
+
+        return FetchSettings.from_env()
+
+
+def _merged(env: Mapping[str, str]) -> dict[str, str]:
+    """The config file's values overlaid by the environment's."""
+    merged: dict[str, str] = {}
+    path = env.get("KEYPOINTS_CONFIG")
+    if path:
+        merged.update(_read_config(Path(path)))
+    merged.update({k: v for k, v in env.items() if v != ""})
+    return merged
+
+
+def _read_config(path: Path) -> dict[str, str]:
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SettingsError(f"KEYPOINTS_CONFIG: cannot read {path}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"KEYPOINTS_CONFIG: {path} is not valid TOML: {exc}") from exc
+    flat: dict[str, str] = {}
+    for key, value in data.items():
+        if isinstance(value, dict | list):
+            raise SettingsError(f"KEYPOINTS_CONFIG: {key} must be a plain value, not a table")
+        flat[key.upper()] = str(value).lower() if isinstance(value, bool) else str(value)
+    return flat
+
+
+def _fetch_settings() -> FetchSettings | None:
+    """Validate the fetch settings now, so a bad value stops the start, not the first link."""
+    try:
+        from bot.fetch import FetchSettings
+    except ImportError:  # the fetcher package is optional for settings-only uses (tests, docs)
+        return None
+    try:
+        return FetchSettings.from_env()
+    except KeypointsError as exc:
+        raise SettingsError(exc.message) from exc
+    except ValueError as exc:
+        raise SettingsError(f"Fetch settings: {exc}") from exc
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+class _Reader:
+    """Typed access to the merged values, naming the variable in every error."""
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self._values = values
+
+    def text(self, name: str) -> str | None:
+        value = self._values.get(name, "").strip()
+        return value or None
+
+    def token(self, name: str, prefix: str) -> str | None:
+        value = self.text(name)
+        if value is not None and not value.startswith(prefix):
+            raise SettingsError(
+                f"{name} must start with {prefix!r} (check you copied the right token)"
+            )
+        return value
+
+    def integer(self, name: str, default: int, low: int, high: int) -> int:
+        raw = self.text(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+        if not low <= value <= high:
+            raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
+        return value
+
+    def number(self, name: str, default: float, low: float) -> float:
+        raw = self.text(name)
+        if raw is None:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+        if value < low:
+            raise SettingsError(f"{name} must be at least {low:g}, got {value:g}")
+        return value

@@ -1,0 +1,125 @@
+"""Slack messages for summaries and failures: Block Kit blocks plus a plain ``text`` fallback.
+
+Everything taken from a web page is escaped where Slack parses markup (``mrkdwn`` and
+``text``), so a page cannot ping (``<!channel>``, ``<@U…>``) or forge links. Bullets go in a
+``rich_text`` list whose ``text`` elements Slack shows literally: mentions there would need
+their own element types, which we never emit, so no escaping is needed (or wanted: it would
+show ``&amp;`` to readers).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from bot.models import Summary
+
+GENERIC_FAILURE = "Sorry, something went wrong while reading that link. Please try again later."
+
+_TITLE_LIMIT = 250
+_BULLET_LIMIT = 1200
+
+
+@dataclass(frozen=True, slots=True)
+class SlackMessage:
+    """What ``chat.postMessage`` gets: notification text and optional blocks."""
+
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+
+
+def escape(text: str) -> str:
+    """Slack's escaping for ``mrkdwn`` and ``text``: ``&``, ``<`` and ``>`` only."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def safe_link_target(url: str) -> str:
+    """``url`` with the characters that would end or split ``<url|label>`` percent-encoded."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
+
+
+def summary_message(summary: Summary, posted_url: str) -> SlackMessage:
+    """Title linked to the article, bullet list, and a context line."""
+    article = summary.article
+    url = article.canonical_url or article.url or posted_url
+    title = escape(_clip(article.title or url, _TITLE_LIMIT))
+    heading = f"*<{safe_link_target(url)}|{title}>*"
+    bullets = [_clip(b, _BULLET_LIMIT) for b in summary.bullets]
+    context = context_line(summary)
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": heading}},
+        {
+            "type": "rich_text",
+            "elements": [
+                {
+                    "type": "rich_text_list",
+                    "style": "bullet",
+                    "elements": [
+                        {"type": "rich_text_section", "elements": [{"type": "text", "text": b}]}
+                        for b in bullets
+                    ],
+                }
+            ],
+        },
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(context)}]},
+    ]
+    text = "\n".join([f"Key points: {title}", *(f"• {escape(b)}" for b in bullets)])
+    return SlackMessage(text=text, blocks=blocks)
+
+
+def context_line(summary: Summary) -> str:
+    """``site · N min read`` and, when only a teaser was readable, a note saying so."""
+    article = summary.article
+    parts = [article.site_name] if article.site_name else []
+    parts.append(f"{article.reading_minutes} min read")
+    if article.is_preview:
+        parts.append("⚠ preview only: the rest of the article was not readable")
+    return " · ".join(parts)
+
+
+def failure_message(message: str, url: str | None = None) -> SlackMessage:
+    """A short honest line: what failed and for which link."""
+    if url:
+        return SlackMessage(text=f":warning: <{safe_link_target(url)}>: {escape(message)}")
+    return SlackMessage(text=f":warning: {escape(message)}")
+
+
+def notice_message(text: str) -> SlackMessage:
+    """A plain informational reply (help, settings changed); ``text`` is trusted mrkdwn."""
+    return SlackMessage(text=text)
+
+
+def as_plain_text(text: str, blocks: list[dict[str, Any]] | None) -> str:
+    """How a message reads in a terminal: title, ``• bullet`` lines, context (for the console)."""
+    if not blocks:
+        return _unescape(_unlink(text))
+    lines: list[str] = []
+    for block in blocks:
+        kind = block.get("type")
+        if kind == "section":
+            lines.append(_unescape(_unlink(str(block["text"]["text"]).strip("*"))))
+        elif kind == "rich_text":
+            for element in block.get("elements", []):
+                for item in element.get("elements", []):
+                    words = "".join(str(e.get("text", "")) for e in item.get("elements", []))
+                    lines.append(f"• {words}")
+        elif kind == "context":
+            lines.append(" ".join(_unescape(str(e.get("text", ""))) for e in block["elements"]))
+    return "\n".join(lines)
+
+
+def _unlink(text: str) -> str:
+    """``<url|label>`` → ``label (url)`` and ``<url>`` → ``url``."""
+    text = re.sub(r"<(https?://[^|>]+)\|([^>]*)>", r"\2 (\1)", text)
+    return re.sub(r"<(https?://[^>]+)>", r"\1", text)
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,72 @@
+"""Posting replies through the Slack Web API (the only module here that writes to Slack).
+
+Three ways to answer: a message in the thread (``chat.postMessage``), an ephemeral message only
+the requester sees (``chat.postEphemeral``), or the ``response_url`` of a slash command or
+shortcut, which works even in channels the bot is not a member of.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.slack.render import SlackMessage
+
+
+class Replier(Protocol):
+    """Where the service sends its messages; tests substitute a recorder."""
+
+    async def post(self, channel_id: str, thread_ts: str | None, message: SlackMessage) -> None:
+        """A visible message, in a thread when ``thread_ts`` is set."""
+
+    async def post_ephemeral(
+        self, channel_id: str, user_id: str, thread_ts: str | None, message: SlackMessage
+    ) -> None:
+        """A message only ``user_id`` sees."""
+
+    async def respond(self, response_url: str, message: SlackMessage, *, public: bool) -> None:
+        """Answer a slash command or shortcut through its ``response_url``."""
+
+
+class WebApiReplier:
+    """``Replier`` over an ``AsyncWebClient`` (which carries the retry handlers)."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+
+    async def post(self, channel_id: str, thread_ts: str | None, message: SlackMessage) -> None:
+        await self.client.chat_postMessage(
+            channel=channel_id,
+            thread_ts=thread_ts,
+            text=message.text,
+            blocks=message.blocks or None,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+
+    async def post_ephemeral(
+        self, channel_id: str, user_id: str, thread_ts: str | None, message: SlackMessage
+    ) -> None:
+        await self.client.chat_postEphemeral(
+            channel=channel_id,
+            user=user_id,
+            thread_ts=thread_ts,
+            text=message.text,
+            blocks=message.blocks or None,
+        )
+
+    async def respond(self, response_url: str, message: SlackMessage, *, public: bool) -> None:
+        retry_handlers: list[AsyncRetryHandler] = list(self.client.retry_handlers or [])
+        webhook = AsyncWebhookClient(response_url, retry_handlers=retry_handlers)
+        response = await webhook.send(
+            text=message.text,
+            blocks=message.blocks or None,
+            response_type="in_channel" if public else "ephemeral",
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        if response.status_code >= 400:
+            raise RuntimeError(f"response_url answered HTTP {response.status_code}")

@@ -1,0 +1,228 @@
+"""The work behind every trigger: dedupe → cache → summarise → render → post.
+
+Slack wants an acknowledgement within 3 seconds, so listeners only ``spawn`` work here and
+return. The service keeps a reference to every task it starts (an un-referenced task can be
+garbage-collected mid-flight) and ``drain`` waits for them at shutdown. Every outcome is a
+reply: a summary, the ``KeypointsError`` message, or a generic line for unexpected errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.errors import KeypointsError
+from bot.models import Summary
+from bot.slack.pacing import ChannelPacer
+from bot.slack.render import (
+    GENERIC_FAILURE,
+    SlackMessage,
+    failure_message,
+    summary_message,
+)
+from bot.slack.replier import Replier
+from bot.store import events
+from bot.store.cache import CachedFailure, get_cached, put_cached
+
+log = logging.getLogger(__name__)
+
+# Failures that will not change in the next minutes; timeouts and 5xx are worth retrying.
+CACHEABLE_FAILURES = frozenset(
+    {
+        "paywalled",
+        "not_html",
+        "no_article",
+        "blocked",
+        "invalid_url",
+        "not_found",
+        "too_large",
+        "too_many_redirects",
+    }
+)
+
+
+class Summariser(Protocol):
+    """``bot.pipeline.summarize_url`` with its fetcher bound; tests pass a fake."""
+
+    async def __call__(self, url: str, *, bullets: int, method: str) -> Summary: ...
+
+
+ShareHook = Callable[[str, str, str, str, Sequence[str]], Awaitable[None]]
+"""Called as ``hook(team_id, channel_id, user_id, message_ts, urls)`` for links shared."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRequest:
+    """Key points asked for (explicitly or by auto mode) for the links of one message."""
+
+    team_id: str
+    channel_id: str
+    user_id: str
+    message_ts: str  # the message holding the request; with the URL, the dedupe key
+    thread_ts: str | None  # where visible replies go
+    urls: tuple[str, ...]
+    bullets: int | None = None  # None: the configured default
+    response_url: str | None = None  # slash command / shortcut: failures go here, ephemeral
+    public_response: bool = False  # slash command: the summary itself goes via response_url
+    dedupe: bool = True  # explicit requests (slash command, shortcut) always get an answer
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceOptions:
+    bullets: int = 3
+    method: str = "default"
+    cache_ttl: float = 86400.0
+    failure_cache_ttl: float = 600.0
+
+
+class KeypointsService:
+    """Answers ``LinkRequest``s; owns the background tasks, the pacer and the cache policy."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        summarise: Summariser,
+        replier: Replier,
+        *,
+        canonicalize: Callable[[str], str],
+        pacer: ChannelPacer | None = None,
+        options: ServiceOptions | None = None,
+    ) -> None:
+        self.engine = engine
+        self.summarise = summarise
+        self.replier = replier
+        self.canonicalize = canonicalize
+        self.pacer = pacer or ChannelPacer()
+        self.options = options or ServiceOptions()
+        self.share_hooks: list[ShareHook] = []
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._in_flight: dict[tuple[str, int, str], asyncio.Task[Summary | CachedFailure]] = {}
+
+    # -- background work ---------------------------------------------------------------------
+
+    def spawn(self, work: Coroutine[Any, Any, Any], name: str = "keypoints") -> asyncio.Task[Any]:
+        """Run ``work`` in the background, keeping a reference until it finishes."""
+        task = asyncio.create_task(self._logged(work), name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    @property
+    def pending(self) -> int:
+        """Background tasks still running."""
+        return len(self._tasks)
+
+    async def drain(self, grace: float | None = None) -> None:
+        """Wait for the background work, including work it starts; after ``grace`` seconds,
+        cancel what is left (shutdown must end)."""
+        loop = asyncio.get_running_loop()
+        deadline = None if grace is None else loop.time() + grace
+        while self._tasks:
+            left = None if deadline is None else max(0.0, deadline - loop.time())
+            _, pending = await asyncio.wait(set(self._tasks), timeout=left)
+            if pending and deadline is not None and loop.time() >= deadline:
+                for task in pending:
+                    task.cancel()
+                await asyncio.gather(*pending, return_exceptions=True)
+                return
+
+    async def _logged(self, work: Coroutine[Any, Any, Any]) -> None:
+        try:
+            await work
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # last resort: the task must not die silently
+            log.exception("background work failed")
+
+    # -- deduplication and hooks -----------------------------------------------------------
+
+    async def first_delivery(self, event_id: str | None) -> bool:
+        """False when this Slack delivery (event id / trigger id) was already handled."""
+        return True if not event_id else await events.claim_event(self.engine, event_id)
+
+    async def notify_shared(
+        self, team_id: str, channel_id: str, user_id: str, message_ts: str, urls: Sequence[str]
+    ) -> None:
+        """Tell every share hook (e.g. the digest) that links were posted; one failing hook
+        does not stop the others or the reply."""
+        for hook in list(self.share_hooks):
+            try:
+                await hook(team_id, channel_id, user_id, message_ts, list(urls))
+            except Exception:
+                log.exception("share hook %r failed", hook)
+
+    # -- answering ---------------------------------------------------------------------------
+
+    async def answer(self, request: LinkRequest) -> None:
+        """Reply to every link of ``request`` (in parallel; posts are paced per channel)."""
+        await asyncio.gather(*(self._answer_one(request, url) for url in request.urls))
+
+    async def reply_notice(self, request: LinkRequest, message: SlackMessage) -> None:
+        """A non-summary answer (help, no links found), ephemeral when possible."""
+        await self._deliver(request, message, ok=False)
+
+    async def _answer_one(self, request: LinkRequest, url: str) -> None:
+        message: SlackMessage
+        try:
+            key = self.canonicalize(url)
+            if request.dedupe and not await events.claim_link(
+                self.engine, request.team_id, request.channel_id, request.message_ts, key
+            ):
+                log.info(
+                    "already answered %s in %s/%s", key, request.channel_id, request.message_ts
+                )
+                return
+            outcome = await self._outcome(url, key, request.bullets or self.options.bullets)
+            if isinstance(outcome, Summary):
+                message, ok = summary_message(outcome, url), True
+            else:
+                message, ok = failure_message(outcome.message, url), False
+        except Exception:
+            log.exception("could not answer %s", url)
+            message, ok = failure_message(GENERIC_FAILURE, url), False
+        try:
+            await self._deliver(request, message, ok=ok)
+        except Exception:
+            log.exception("could not post the reply for %s to %s", url, request.channel_id)
+
+    async def _outcome(self, url: str, key: str, bullets: int) -> Summary | CachedFailure:
+        """Cached outcome, or one fresh summarisation shared by concurrent requests."""
+        cached = await get_cached(self.engine, key, bullets, self.options.method)
+        if cached is not None:
+            return cached
+        flight_key = (key, bullets, self.options.method)
+        task = self._in_flight.get(flight_key)
+        if task is None:
+            task = asyncio.create_task(self._summarise_and_cache(url, key, bullets))
+            self._in_flight[flight_key] = task
+            task.add_done_callback(lambda _: self._in_flight.pop(flight_key, None))
+        return await asyncio.shield(task)
+
+    async def _summarise_and_cache(
+        self, url: str, key: str, bullets: int
+    ) -> Summary | CachedFailure:
+        method = self.options.method
+        try:
+            summary = await self.summarise(url, bullets=bullets, method=method)
+        except KeypointsError as exc:
+            failure = CachedFailure(reason=exc.reason, message=exc.message)
+            if exc.reason in CACHEABLE_FAILURES:
+                await put_cached(
+                    self.engine, [key], bullets, method, failure, self.options.failure_cache_ttl
+                )
+            return failure
+        keys = [key] + ([summary.article.canonical_url] if summary.article.canonical_url else [])
+        await put_cached(self.engine, keys, bullets, method, summary, self.options.cache_ttl)
+        return summary
+
+    async def _deliver(self, request: LinkRequest, message: SlackMessage, *, ok: bool) -> None:
+        if request.response_url and (not ok or request.public_response):
+            await self.replier.respond(request.response_url, message, public=ok)
+            return
+        async with self.pacer.turn(request.channel_id):
+            await self.replier.post(request.channel_id, request.thread_ts, message)

@@ -1,0 +1,84 @@
+"""Which Slack deliveries and which (message, link) pairs were already handled.
+
+Slack retries deliveries (``X-Slack-Retry-Num``), echoes a message as ``message_changed`` after
+an unfurl, and sends a mention both as ``message`` and ``app_mention``. Each handled thing is
+claimed with an INSERT that a unique key makes succeed once, so exactly one reply goes out even
+with several workers.
+"""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import Float, String, UniqueConstraint, delete
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.store.db import Base
+from bot.store.dialect import conflict_insert
+
+
+class ProcessedEvent(Base):
+    """One Slack delivery (event id, or a trigger id for commands and shortcuts)."""
+
+    __tablename__ = "slack_processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    received_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class LinkClaim(Base):
+    """One link of one message, answered (or being answered) once."""
+
+    __tablename__ = "slack_link_claims"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", "message_ts", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    message_ts: Mapped[str] = mapped_column(String(32))
+    url: Mapped[str] = mapped_column(String(2048))
+    claimed_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+async def claim_event(engine: AsyncEngine, event_id: str) -> bool:
+    """True the first time ``event_id`` is seen, False for every repeat."""
+    table = ProcessedEvent.__table__
+    async with engine.begin() as conn:
+        stmt = (
+            conflict_insert(conn, table)  # type: ignore[arg-type]
+            .values(event_id=event_id, received_at=time.time())
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(table.c.event_id)
+        )
+        return (await conn.execute(stmt)).first() is not None
+
+
+async def claim_link(
+    engine: AsyncEngine, team_id: str, channel_id: str, message_ts: str, url: str
+) -> bool:
+    """True the first time this link of this message is claimed, False afterwards."""
+    table = LinkClaim.__table__
+    async with engine.begin() as conn:
+        stmt = (
+            conflict_insert(conn, table)  # type: ignore[arg-type]
+            .values(
+                team_id=team_id,
+                channel_id=channel_id,
+                message_ts=message_ts,
+                url=url,
+                claimed_at=time.time(),
+            )
+            .on_conflict_do_nothing(index_elements=["team_id", "channel_id", "message_ts", "url"])
+            .returning(table.c.id)
+        )
+        return (await conn.execute(stmt)).first() is not None
+
+
+async def forget_older_than(engine: AsyncEngine, seconds: float) -> int:
+    """Drop claims older than ``seconds`` (Slack stops retrying after minutes); rows removed."""
+    cutoff = time.time() - seconds
+    async with engine.begin() as conn:
+        a = await conn.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < cutoff))
+        b = await conn.execute(delete(LinkClaim).where(LinkClaim.claimed_at < cutoff))
+    return int(a.rowcount or 0) + int(b.rowcount or 0)

@@ -1,0 +1,61 @@
+"""Article → key-point bullets: verbatim sentences, in article order.
+
+``summarize(article, bullets=3, method="default")`` is the one entry point. Methods:
+``default`` (position prior × centrality, see ``default.py``), ``lead`` (the first eligible
+sentences) and sumy's ``lexrank``, ``textrank``, ``lsa``, ``luhn``, ``sumbasic``, ``kl`` and
+``reduction``. All run on the same capped, boilerplate-free candidates and never download
+anything.
+"""
+
+from __future__ import annotations
+
+from bot.models import Article, Summary
+from bot.summarize import default
+from bot.summarize.candidates import Candidate, bullet_budget, content_sentences
+from bot.summarize.language import stemmer, stop_words
+from bot.summarize.sumy_methods import SUMY_METHODS, rank_with_sumy
+from bot.text import looks_like_caption, tokenize_words
+
+METHODS: tuple[str, ...] = ("default", "lead", *SUMY_METHODS)
+
+__all__ = ["METHODS", "summarize"]
+
+
+def _rank_lead(candidates: list[Candidate], budget: int) -> list[int]:
+    return [i for i, c in enumerate(candidates) if c.eligible][:budget]
+
+
+def _rank_default(candidates: list[Candidate], budget: int, article: Article) -> list[int]:
+    stems, ignored = stemmer(article.language), stop_words(article.language)
+
+    def normalise(word: str) -> str | None:
+        lowered = word.lower()
+        if lowered in ignored or not any(ch.isalnum() for ch in lowered):
+            return None
+        return stems(lowered)
+
+    title_words = tokenize_words(article.title or "")
+    return default.rank(candidates, budget, normalise, title_words, looks_like_caption)
+
+
+def summarize(article: Article, bullets: int = 3, method: str = "default") -> Summary:
+    """The ``bullets`` key points of ``article`` (fewer for short texts), in article order.
+
+    Raises ``ValueError`` for an unknown ``method``; never raises on odd text.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown summary method {method!r}; choose one of {', '.join(METHODS)}")
+    candidates = content_sentences(article)
+    budget = bullet_budget(bullets, len(candidates))
+    if method == "default":
+        chosen = _rank_default(candidates, budget, article)
+    elif method == "lead":
+        chosen = _rank_lead(candidates, budget)
+    else:
+        chosen = rank_with_sumy(method, candidates, budget, article.language)
+    return Summary(
+        article=article,
+        bullets=tuple(candidates[i].text for i in chosen),
+        method=method,
+        extras={"sentences_considered": str(len(candidates))},
+    )
