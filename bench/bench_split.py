@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.text import split_sentences  # noqa: E402
+from bot.text import split_sentences
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "summaries"
 SAMPLE = DATA / "cnndm_test_sample.jsonl"

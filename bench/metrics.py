@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from statistics import mean
 
@@ -106,7 +106,7 @@ def aggregate(pages: Iterable[tuple[PageScore, bool]]) -> Scores:
     return Scores(f1=f1, precision=precision, recall=recall, accuracy=accuracy, pages=len(items))
 
 
-def evaluate(truths: dict[str, str], predictions: dict[str, str | None]) -> Scores:
+def evaluate(truths: Mapping[str, str], predictions: Mapping[str, str | None]) -> Scores:
     """Score predictions keyed like the truths; a missing prediction counts as empty."""
     return aggregate(
         (

@@ -11,15 +11,13 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from bot.errors import KeypointsError
+from bot.fetch.settings import FetchSettings
 from bot.store.db import DEFAULT_DATABASE_URL
-
-if TYPE_CHECKING:
-    from bot.fetch import FetchSettings
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
@@ -48,7 +46,7 @@ class Settings:
     failure_cache_ttl: float = 600.0
     max_links: int = 5
     post_interval: float = 1.0  # seconds between two posts in one channel (Slack: ~1/s)
-    fetch: FetchSettings | None = None
+    fetch: FetchSettings = field(default_factory=FetchSettings)
 
     @property
     def mode(self) -> Mode | None:
@@ -89,19 +87,11 @@ class Settings:
             failure_cache_ttl=reader.number("KEYPOINTS_FAILURE_CACHE_TTL", 600.0, 0.0),
             max_links=reader.integer("KEYPOINTS_MAX_LINKS", 5, 1, 20),
             post_interval=reader.number("KEYPOINTS_POST_INTERVAL", 1.0, 0.0),
-            fetch=_fetch_settings(),
+            fetch=_fetch_settings(values),
         )
         if not settings.api_url.startswith(("http://", "https://")):
             raise SettingsError(f"SLACK_API_URL must be an http(s) URL, got {settings.api_url!r}")
         return settings
-
-    def fetch_settings(self) -> FetchSettings:
-        """The fetcher's settings (``KEYPOINTS_ALLOW_HOSTS`` etc., read by ``bot.fetch``)."""
-        if self.fetch is not None:
-            return self.fetch
-        from bot.fetch import FetchSettings
-
-        return FetchSettings.from_env()
 
 
 def _merged(env: Mapping[str, str]) -> dict[str, str]:
@@ -129,18 +119,12 @@ def _read_config(path: Path) -> dict[str, str]:
     return flat
 
 
-def _fetch_settings() -> FetchSettings | None:
+def _fetch_settings(values: Mapping[str, str]) -> FetchSettings:
     """Validate the fetch settings now, so a bad value stops the start, not the first link."""
     try:
-        from bot.fetch import FetchSettings
-    except ImportError:  # the fetcher package is optional for settings-only uses (tests, docs)
-        return None
-    try:
-        return FetchSettings.from_env()
-    except KeypointsError as exc:
-        raise SettingsError(exc.message) from exc
+        return FetchSettings.from_env(values)
     except ValueError as exc:
-        raise SettingsError(f"Fetch settings: {exc}") from exc
+        raise SettingsError(str(exc)) from exc
 
 
 def _with_slash(url: str) -> str:

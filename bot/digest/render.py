@@ -113,3 +113,27 @@ def render_text(digest: Digest) -> str:
     if digest.problems:
         out += ["", "Skipped: " + "; ".join(digest.problems)]
     return "\n".join(out)
+
+
+def render_json(digest: Digest) -> dict[str, Any]:
+    """The digest as JSON-ready data (the CLI's ``--json``)."""
+    return {
+        "channel": digest.channel_id,
+        "heading": digest.heading,
+        "generated_at": digest.generated_at.isoformat(),
+        "new_stories": digest.new_stories,
+        "stories": [
+            {
+                "title": s.title,
+                "url": s.url,
+                "site": s.site,
+                "also_in": list(s.also_in),
+                "best_line": s.best_line,
+                "bullets": list(s.bullets),
+                "published": s.published.isoformat() if s.published else None,
+                "score": round(s.score, 3),
+            }
+            for s in digest.stories
+        ],
+        "problems": list(digest.problems),
+    }

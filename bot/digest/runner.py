@@ -58,11 +58,8 @@ async def build_digest(
         feed_urls = (await store.list_feeds(channel_id) if store else []) or settings.default_feeds
     states = await store.feed_states(channel_id) if store else {}
     fetched = await fetch_feeds(fetcher, feed_urls, states, settings.concurrency)
-    items = fetched.items
-    if store:
-        items += shared_link_items(
-            await store.shared_links(channel_id, now - settings.max_item_age)
-        )
+    shared = await store.shared_links(channel_id, now - settings.max_item_age) if store else []
+    items = [*fetched.items, *shared_link_items(shared)]
     seen = await store.seen_keys(channel_id, _identities(items)) if store else set()
     top, ranked = choose_stories(
         items,
@@ -149,6 +146,7 @@ async def run_digest(
     settings: DigestSettings,
     now: datetime | None = None,
     tz: str | None = None,
+    feed_urls: Sequence[str] | None = None,
     on_posted: Callable[[str], Awaitable[None]] | None = None,
 ) -> RunResult:
     """Build, apply the quiet rule, post, and remember what was posted (``digest now``)."""
@@ -159,6 +157,7 @@ async def run_digest(
         summarise=summarise,
         settings=settings,
         store=store,
+        feed_urls=feed_urls,
         now=now,
         tz=tz,
     )

@@ -28,8 +28,9 @@ class DigestSettings:
     bullets: int = 3
     max_item_age: timedelta = timedelta(hours=48)  # older dated items are not "today's news"
     claim_lease: timedelta = timedelta(minutes=10)  # a crashed run is retried after this
+    keep_seen: timedelta = timedelta(days=30)  # far beyond max_item_age, so nothing resurfaces
     max_attempts: int = 3  # a run that keeps failing is given up after this many claims
-    title_similarity: float = 0.6  # token-set Jaccard at or above this means "same story"
+    title_similarity: float = 0.75  # token-set Jaccard at or above this means "same story"
     concurrency: int = 4  # feeds or articles fetched at once
 
     @classmethod

@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from bot.digest.feeds import FeedItem, parse_feed, site_of
 from bot.digest.model import FeedState
@@ -44,7 +44,7 @@ class FeedFetcher(Protocol):
         self,
         url: str,
         *,
-        kind: str,
+        kind: Literal["feed"],
         etag: str | None = None,
         last_modified: str | None = None,
     ) -> FetchedFeed: ...
@@ -105,3 +105,10 @@ def shared_link_items(links: Sequence[SharedLinkRecord]) -> list[FeedItem]:
         )
         for link in links
     ]
+
+
+async def check_feed(fetcher: FeedFetcher, url: str) -> str:
+    """Fetch and parse ``url`` once (``feed add``); its title, or the fetch/parse error."""
+    page = await fetcher.fetch(url, kind="feed")
+    items = parse_feed(page.body, page.final_url or url)
+    return items[0].source if items else site_of(url)

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from bot.digest.feeds import FeedItem
 
 # Query parameters that only track the click; two links differing in these are the same page.
-_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|ref_src|cmpid|ncid|s)$")
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref|ref_src|cmpid|ncid)$")
 _WORD = re.compile(r"[a-z0-9]+")
 # Words too common in headlines to say two titles are about the same thing.
 _STOPWORDS = frozenset(
@@ -58,22 +58,31 @@ def title_tokens(title: str) -> frozenset[str]:
 
 
 def title_similarity(a: str, b: str) -> float:
-    """Token-set Jaccard of two headlines (0 when either has fewer than three content words)."""
+    """Token-set Jaccard of two headlines; 0 for short titles or different numbers.
+
+    "iOS 17 released" and "iOS 18 released" are different stories however alike the words, and
+    titles under three content words match by accident too easily.
+    """
     ta, tb = title_tokens(a), title_tokens(b)
     if len(ta) < 3 or len(tb) < 3:
-        return 0.0  # short titles match by accident too easily
+        return 0.0
+    if {t for t in ta if t.isdigit()} != {t for t in tb if t.isdigit()}:
+        return 0.0
     return len(ta & tb) / len(ta | tb)
 
 
 def new_items(items: Iterable[FeedItem], seen: Collection[str]) -> list[FeedItem]:
-    """Items whose key (and URL key) is not in ``seen``, first occurrence of each key kept."""
+    """Items whose key and URL key are both unseen; a feed repeating an entry counts once.
+
+    The same URL from two *different* sources is kept: grouping makes it one story with
+    "also in", which is the point.
+    """
     fresh: list[FeedItem] = []
-    taken: set[str] = set()
+    taken: set[tuple[str, str]] = set()
     for item in items:
-        ids = {item.key, url_key(item.url)}
-        if ids & taken or any(i in seen for i in ids):
+        if item.key in seen or url_key(item.url) in seen or (item.source, item.key) in taken:
             continue
-        taken |= ids
+        taken.add((item.source, item.key))
         fresh.append(item)
     return fresh
 

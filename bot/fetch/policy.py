@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
 
 IPAddress = IPv4Address | IPv6Address
 IPNetwork = IPv4Network | IPv6Network
@@ -68,6 +68,7 @@ _TEREDO = IPv6Network("2001::/32")
 
 # Ports that browsers refuse to fetch (WHATWG Fetch "bad port" list): talking HTTP to them is
 # how an HTTP client gets abused against mail, IRC, SSH and similar services.
+# fmt: off
 BLOCKED_PORTS: frozenset[int] = frozenset(
     {1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101,
      102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389,
@@ -75,6 +76,7 @@ BLOCKED_PORTS: frozenset[int] = frozenset(
      989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566,
      6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080}
 )
+# fmt: on
 
 # Names that always mean "this machine", whatever DNS says (RFC 6761).
 _LOCAL_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback")
@@ -82,10 +84,8 @@ _LOCAL_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loop
 
 def embedded_ipv4(address: IPv6Address) -> tuple[IPv4Address, ...]:
     """The IPv4 addresses an IPv6 address carries (mapped, NAT64, 6to4, Teredo), if any."""
-    if address in _IPV4_MAPPED:
-        return (IPv4Address(int(address) & 0xFFFFFFFF),)
-    if address in _NAT64:
-        return (IPv4Address(int(address) & 0xFFFFFFFF),)
+    if address in _IPV4_MAPPED or address in _NAT64:
+        return (IPv4Address(int(address) & 0xFFFFFFFF),)  # the last 32 bits
     if address in _SIX_TO_FOUR and address.sixtofour is not None:
         return (address.sixtofour,)
     if address in _TEREDO and address.teredo is not None:

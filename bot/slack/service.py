@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.errors import KeypointsError
@@ -105,9 +106,16 @@ class KeypointsService:
 
     # -- background work ---------------------------------------------------------------------
 
-    def spawn(self, work: Coroutine[Any, Any, Any], name: str = "keypoints") -> asyncio.Task[Any]:
-        """Run ``work`` in the background, keeping a reference until it finishes."""
-        task = asyncio.create_task(self._logged(work), name=name)
+    def spawn(
+        self,
+        work: Coroutine[Any, Any, Any],
+        *,
+        reply_on_error: LinkRequest | None = None,
+    ) -> asyncio.Task[Any]:
+        """Run ``work`` in the background, keeping a reference until it finishes. If it fails
+        unexpectedly, the error is logged and, given ``reply_on_error``, the requester gets a
+        short generic reply instead of silence."""
+        task = asyncio.create_task(self._guarded(work, reply_on_error))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
@@ -131,13 +139,20 @@ class KeypointsService:
                 await asyncio.gather(*pending, return_exceptions=True)
                 return
 
-    async def _logged(self, work: Coroutine[Any, Any, Any]) -> None:
+    async def _guarded(
+        self, work: Coroutine[Any, Any, Any], reply_on_error: LinkRequest | None
+    ) -> None:
         try:
             await work
         except asyncio.CancelledError:
             raise
-        except Exception:  # last resort: the task must not die silently
+        except Exception:  # last resort: log it, and never leave the requester in silence
             log.exception("background work failed")
+            if reply_on_error is not None:
+                try:
+                    await self.reply_notice(reply_on_error, failure_message(GENERIC_FAILURE))
+                except Exception:
+                    log.exception("could not report the failure either")
 
     # -- deduplication and hooks -----------------------------------------------------------
 
@@ -182,6 +197,8 @@ class KeypointsService:
                 message, ok = summary_message(outcome, url), True
             else:
                 message, ok = failure_message(outcome.message, url), False
+        except KeypointsError as exc:  # e.g. InvalidURL from canonicalisation
+            message, ok = failure_message(exc.message, url), False
         except Exception:
             log.exception("could not answer %s", url)
             message, ok = failure_message(GENERIC_FAILURE, url), False
@@ -212,17 +229,31 @@ class KeypointsService:
         except KeypointsError as exc:
             failure = CachedFailure(reason=exc.reason, message=exc.message)
             if exc.reason in CACHEABLE_FAILURES:
-                await put_cached(
-                    self.engine, [key], bullets, method, failure, self.options.failure_cache_ttl
-                )
+                await self._remember([key], bullets, failure, self.options.failure_cache_ttl)
             return failure
         keys = [key] + ([summary.article.canonical_url] if summary.article.canonical_url else [])
-        await put_cached(self.engine, keys, bullets, method, summary, self.options.cache_ttl)
+        await self._remember(keys, bullets, summary, self.options.cache_ttl)
         return summary
+
+    async def _remember(
+        self, keys: list[str], bullets: int, outcome: Summary | CachedFailure, ttl: float
+    ) -> None:
+        # A cache that cannot be written must not cost the user their answer.
+        try:
+            await put_cached(self.engine, keys, bullets, self.options.method, outcome, ttl)
+        except Exception:
+            log.exception("could not cache the outcome for %s", keys[0])
 
     async def _deliver(self, request: LinkRequest, message: SlackMessage, *, ok: bool) -> None:
         if request.response_url and (not ok or request.public_response):
             await self.replier.respond(request.response_url, message, public=ok)
             return
-        async with self.pacer.turn(request.channel_id):
-            await self.replier.post(request.channel_id, request.thread_ts, message)
+        try:
+            async with self.pacer.turn(request.channel_id):
+                await self.replier.post(request.channel_id, request.thread_ts, message)
+        except SlackApiError as exc:
+            if not request.response_url:
+                raise
+            # e.g. not_in_channel for a shortcut: the requester still gets the answer, privately.
+            log.warning("posting in %s failed: %s", request.channel_id, exc)
+            await self.replier.respond(request.response_url, message, public=False)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from bot.models import Article, Summary
 from bot.summarize import default
-from bot.summarize.candidates import Candidate, bullet_budget, content_sentences
-from bot.summarize.language import stemmer, stop_words
+from bot.summarize.candidates import Candidate, bullet_budget, content_sentences, mark_repeats
+from bot.summarize.language import term_normaliser
 from bot.summarize.sumy_methods import SUMY_METHODS, rank_with_sumy
-from bot.text import looks_like_caption, tokenize_words
+from bot.text import leans_on_context, looks_like_caption, tokenize_words
 
 METHODS: tuple[str, ...] = ("default", "lead", *SUMY_METHODS)
 
@@ -26,16 +26,11 @@ def _rank_lead(candidates: list[Candidate], budget: int) -> list[int]:
 
 
 def _rank_default(candidates: list[Candidate], budget: int, article: Article) -> list[int]:
-    stems, ignored = stemmer(article.language), stop_words(article.language)
-
-    def normalise(word: str) -> str | None:
-        lowered = word.lower()
-        if lowered in ignored or not any(ch.isalnum() for ch in lowered):
-            return None
-        return stems(lowered)
-
+    normalise = term_normaliser(article.language)
     title_words = tokenize_words(article.title or "")
-    return default.rank(candidates, budget, normalise, title_words, looks_like_caption)
+    return default.rank(
+        candidates, budget, normalise, title_words, looks_like_caption, leans_on_context
+    )
 
 
 def summarize(article: Article, bullets: int = 3, method: str = "default") -> Summary:
@@ -45,7 +40,7 @@ def summarize(article: Article, bullets: int = 3, method: str = "default") -> Su
     """
     if method not in METHODS:
         raise ValueError(f"unknown summary method {method!r}; choose one of {', '.join(METHODS)}")
-    candidates = content_sentences(article)
+    candidates = mark_repeats(content_sentences(article))
     budget = bullet_budget(bullets, len(candidates))
     if method == "default":
         chosen = _rank_default(candidates, budget, article)

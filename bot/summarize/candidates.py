@@ -8,7 +8,9 @@ alone as a bullet marked eligible.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from bot.models import Article
 from bot.text import is_boilerplate, split_sentences, strip_dateline, tokenize_words
@@ -17,6 +19,8 @@ MAX_SENTENCES = 150
 MAX_WORDS = 5_000
 MIN_BULLET_WORDS = 5  # shorter sentences are fragments, headings or stray captions
 MAX_BULLET_WORDS = 45  # longer ones do not read as a key point
+REPEAT_OVERLAP = 0.8  # share of the shorter sentence's words that makes it a repeat
+_CLOSING = "\"'”’)]」』） "  # stripped before looking at a sentence's final mark
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +40,9 @@ def _normalised(text: str) -> str:
 def _can_be_bullet(text: str, words: tuple[str, ...], title: str) -> bool:
     if not MIN_BULLET_WORDS <= len(words) <= MAX_BULLET_WORDS:
         return False
-    if text.rstrip("\"'”’)] ").endswith("?"):
-        return False  # a question does not state a key point
+    ending = text.rstrip(_CLOSING)[-1:]
+    if ending not in (".", "!", "…", "。", "！"):
+        return False  # a question states no key point; no final stop means a heading or label
     return _normalised(text) != title  # the title repeated in the body adds nothing
 
 
@@ -62,6 +67,34 @@ def content_sentences(
             if len(candidates) >= max_sentences or total_words >= max_words:
                 return candidates
     return candidates
+
+
+def mark_repeats(candidates: list[Candidate]) -> list[Candidate]:
+    """Make ineligible any sentence that mostly repeats an earlier eligible one.
+
+    Pages often say a thing twice (a photo caption, then the body sentence it was cut from);
+    no method should offer both as bullets. Word-set overlaps come from one matrix product.
+    """
+    vocabulary: dict[str, int] = {}
+    rows = [
+        {vocabulary.setdefault(word.lower(), len(vocabulary)) for word in c.words}
+        for c in candidates
+    ]
+    incidence = np.zeros((len(rows), max(1, len(vocabulary))), dtype=np.float32)
+    for row, columns in enumerate(rows):
+        incidence[row, list(columns)] = 1.0
+    sizes = incidence.sum(axis=1)
+    repeats = incidence @ incidence.T > REPEAT_OVERLAP * np.minimum.outer(sizes, sizes)
+    kept = np.zeros(len(rows), dtype=bool)
+    marked: list[Candidate] = []
+    for row, candidate in enumerate(candidates):
+        if candidate.eligible:
+            if np.any(repeats[row, :row] & kept[:row]):
+                candidate = replace(candidate, eligible=False)
+            else:
+                kept[row] = True
+        marked.append(candidate)
+    return marked
 
 
 def bullet_budget(requested: int, content_count: int) -> int:

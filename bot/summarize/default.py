@@ -3,13 +3,14 @@
 News puts the key facts first, so the first sentences are the strongest baseline ("Lead-3").
 Pure centrality (LexRank, TextRank) loses to it. Here each sentence gets
 
-    score = prior(position) × (1 + CENTRALITY_WEIGHT · similarity to the document centroid
-                                 + TITLE_WEIGHT · similarity to the title) × length factor
+    score = prior(position) × (1 + CENTRALITY_WEIGHT · forward centrality
+                                 + TITLE_WEIGHT · similarity to the title)
+                            × length factor × readability (captions, dangling openings)
 
 and the best are taken greedily, skipping near-duplicates of ones already taken. Everything is
-a few numpy operations on a sentence × term matrix, so it takes well under a millisecond for a
-typical article. The weights are global constants, set once on a news benchmark (see
-``bench/bench_summaries.py``), never per article.
+a few numpy operations on a sentence × term matrix (at most ``MAX_SENTENCES`` rows), about a
+millisecond for a typical article. The weights are global constants, chosen once on the CNN/DM
+sample with a coarse grid (see ``bench/bench_summaries.py``), never per article.
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ from bot.summarize.candidates import Candidate
 
 FloatArray = npt.NDArray[np.float64]
 
-POSITION_HALF_LIFE = 2.0  # the prior halves every this many sentences (hyperbolic decay)
+POSITION_HALF_LIFE = 8.0  # prior = 1 / (1 + position / this): half at this many sentences in
 CENTRALITY_WEIGHT = 1.0
 TITLE_WEIGHT = 0.5
 PREFERRED_WORDS = (10, 30)  # sentence lengths that read best as a bullet; others are damped
 LENGTH_DAMPING = 0.02  # score lost per word outside PREFERRED_WORDS
 CAPTION_PENALTY = 0.5  # likely photo captions are kept but ranked down
+DANGLING_PENALTY = 0.5  # so are sentences opening "Which ...", "That said, ..."
 REDUNDANCY_LIMIT = 0.5  # cosine above which a sentence repeats one already chosen
 
 
@@ -45,20 +47,36 @@ def _term_matrix(
             if term is not None:
                 rows.append(row)
                 columns.append(vocabulary.setdefault(term, len(vocabulary)))
-    matrix = np.zeros((len(texts), max(1, len(vocabulary))))
-    np.add.at(matrix, (rows, columns), 1.0)
+    width = max(1, len(vocabulary))
+    flat = np.asarray(rows, dtype=np.intp) * width + np.asarray(columns, dtype=np.intp)
+    counts = np.bincount(flat, minlength=len(texts) * width)
+    matrix = counts.reshape(len(texts), width).astype(np.float64)
     # idf over sentences of this document: words in every sentence carry no signal
     document_frequency = np.count_nonzero(matrix, axis=0)
     idf = np.log((1 + len(texts)) / (1 + document_frequency)) + 1.0
     matrix *= idf
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+    unit: FloatArray = np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+    return unit
 
 
 def _length_factor(lengths: FloatArray) -> FloatArray:
     low, high = PREFERRED_WORDS
     outside = np.maximum(low - lengths, 0) + np.maximum(lengths - high, 0)
-    return np.clip(1.0 - LENGTH_DAMPING * outside, 0.1, 1.0)
+    factor: FloatArray = np.clip(1.0 - LENGTH_DAMPING * outside, 0.1, 1.0)
+    return factor
+
+
+def _forward_centrality(sentences: FloatArray) -> FloatArray:
+    """How much of what follows each sentence echoes it, scaled to [0, 1].
+
+    News introduces a point and then elaborates on it, so a key sentence is one that later
+    sentences are similar to (the "directed centrality" of PacSum, Zheng & Lapata 2019);
+    plain, undirected centrality rewards background sentences deep in the text.
+    """
+    similarity = sentences @ sentences.T
+    forward: FloatArray = np.triu(similarity, 1).sum(axis=1)
+    return forward / max(float(forward.max()), 1e-9)
 
 
 def rank(
@@ -67,21 +85,27 @@ def rank(
     normalise: Callable[[str], str | None],
     title_words: Sequence[str] = (),
     is_caption: Callable[[str], bool] = lambda _: False,
+    leans_on_context: Callable[[str], bool] = lambda _: False,
 ) -> list[int]:
     """Indices into ``candidates`` of the chosen bullets, in article order."""
     if budget <= 0 or not candidates:
         return []
     matrix = _term_matrix([c.words for c in candidates] + [title_words], normalise)
     sentences, title = matrix[:-1], matrix[-1]
-    centroid = sentences.sum(axis=0)
-    centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
+    centrality = _forward_centrality(sentences)
 
     positions = np.array([c.position for c in candidates], dtype=np.float64)
     lengths = np.array([len(c.words) for c in candidates], dtype=np.float64)
     prior = 1.0 / (1.0 + positions / POSITION_HALF_LIFE)
-    salience = 1.0 + CENTRALITY_WEIGHT * (sentences @ centroid) + TITLE_WEIGHT * (sentences @ title)
-    caption = np.array([CAPTION_PENALTY if is_caption(c.text) else 1.0 for c in candidates])
-    score = prior * salience * _length_factor(lengths) * caption
+    salience = 1.0 + CENTRALITY_WEIGHT * centrality + TITLE_WEIGHT * (sentences @ title)
+    readability = np.array(
+        [
+            (CAPTION_PENALTY if is_caption(c.text) else 1.0)
+            * (DANGLING_PENALTY if leans_on_context(c.text) else 1.0)
+            for c in candidates
+        ]
+    )
+    score = prior * salience * _length_factor(lengths) * readability
     score[[not c.eligible for c in candidates]] = -np.inf
 
     chosen: list[int] = []

@@ -1,7 +1,9 @@
-"""Per-language word normalisation (stop words and stemmer), built once per language.
+"""Per-language word normalisation (stop words and stemmers), built once per language.
 
-Both come from sumy and work offline: the stop-word lists ship inside the sumy package and
-the stemmers are NLTK's Snowball code, which needs no data files.
+All offline: the stop-word lists ship inside the sumy package; sumy's stemmers (for the sumy
+methods) are NLTK's pure-Python Snowball code, and the default ranker uses PyStemmer, the
+same Snowball algorithms compiled to C (~1.5 µs a word instead of ~75 µs), because stemming
+an article's fresh vocabulary otherwise costs more than everything else put together.
 """
 
 from __future__ import annotations
@@ -9,16 +11,37 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
+import Stemmer as pystemmer  # type: ignore[import-not-found]
 from sumy.nlp.stemmers import Stemmer, null_stemmer
 from sumy.utils import get_stop_words
 
 # ISO 639-1 → the language names sumy and NLTK use.
 _NAMES = {
-    "en": "english", "de": "german", "fr": "french", "es": "spanish", "it": "italian",
-    "pt": "portuguese", "nl": "dutch", "sv": "swedish", "da": "danish", "no": "norwegian",
-    "fi": "finnish", "ru": "russian", "uk": "ukrainian", "pl": "polish", "cs": "czech",
-    "sk": "slovak", "el": "greek", "hu": "hungarian", "ro": "romanian", "ar": "arabic",
-    "he": "hebrew", "ja": "japanese", "zh": "chinese", "ko": "korean", "th": "thai",
+    "en": "english",
+    "de": "german",
+    "fr": "french",
+    "es": "spanish",
+    "it": "italian",
+    "pt": "portuguese",
+    "nl": "dutch",
+    "sv": "swedish",
+    "da": "danish",
+    "no": "norwegian",
+    "fi": "finnish",
+    "ru": "russian",
+    "uk": "ukrainian",
+    "pl": "polish",
+    "cs": "czech",
+    "sk": "slovak",
+    "el": "greek",
+    "hu": "hungarian",
+    "ro": "romanian",
+    "ar": "arabic",
+    "he": "hebrew",
+    "ja": "japanese",
+    "zh": "chinese",
+    "ko": "korean",
+    "th": "thai",
 }
 
 
@@ -38,9 +61,26 @@ def stop_words(code: str | None) -> frozenset[str]:
 
 @lru_cache(maxsize=32)
 def stemmer(code: str | None) -> Callable[[str], str]:
-    """A memoised stemmer for the language (lower-casing only when none exists)."""
+    """sumy's memoised stemmer for the language (lower-casing only when none exists)."""
     try:
         stem: Callable[[str], str] = Stemmer(language_name(code))
     except LookupError:
         stem = null_stemmer
     return lru_cache(maxsize=65_536)(stem)
+
+
+@lru_cache(maxsize=32)
+def term_normaliser(code: str | None) -> Callable[[str], str | None]:
+    """word → its stemmed, lower-case term, or None for a stop word; memoised per language."""
+    ignored = stop_words(code)
+    name = language_name(code)
+    stems: Callable[[str], str] = (
+        pystemmer.Stemmer(name).stemWord if name in pystemmer.algorithms() else str.lower
+    )
+
+    @lru_cache(maxsize=65_536)
+    def normalise(word: str) -> str | None:
+        lowered = word.lower()
+        return None if lowered in ignored else stems(lowered)
+
+    return normalise

@@ -3,8 +3,9 @@
 Extractors leave some of it in the body: bylines, datelines, photo captions, calls to action
 ("Scroll down for video", "Sign up for our newsletter"), share/follow lines. None of it can
 stand on its own as a key point, so the summariser drops it (``is_boilerplate``), strips a
-leading dateline (``strip_dateline``) and treats likely captions with suspicion
-(``looks_like_caption``). All patterns are generic web/news furniture, not tuned to one site.
+leading dateline (``strip_dateline``) and ranks down likely captions and sentences that
+open by leaning on the previous one (``looks_like_caption``, ``leans_on_context``). All
+patterns are generic web/news furniture, not tuned to one site.
 """
 
 from __future__ import annotations
@@ -47,6 +48,13 @@ _BOILERPLATE = re.compile(
     )
     """
 )
+# A byline: "By Jane Doe", "By Jane Doe and John Roe", "By Jane Doe, Technology Reporter".
+# Case-sensitive on purpose: names are capitalised, "By the time ..." is prose.
+_BYLINE = re.compile(
+    r"^\W*(?:By|BY)\s+(?:[A-Z][\w.'’\-]*\s*(?:and\s+)?){1,6}"
+    r"(?:[,|\-–—]\s*[\w .'’\-]{0,40}(?i:reporter|editor|correspondent|writer|staff|"
+    r"contributor|columnist|press|news|agency)\w*)?\s*\W*$"
+)
 # A trailing "(Photo by ... / Getty Images)"-style credit, or a lone "Pictured posed by model."
 _CREDIT = re.compile(
     r"(?i)(?:getty\s+images|/\s*(?:ap|afp|reuters)\b|posed\s+by\s+model|file\s+(?:photo|picture))"
@@ -56,6 +64,17 @@ _CAPTION_CUE = re.compile(
     r"(?i)\((?:pictured|pictures?|shown|left|right|centre|center|above|below|top|bottom|inset|"
     r"file|main|front|back|second\s+\w+|far\s+\w+|[^()]{0,30}pictured[^()]{0,30})\)|"
     r"\bpictured\b|\bin\s+(?:the\s+)?(?:photo|picture|image)\b"
+)
+
+
+# Openings that only make sense after the previous sentence: "Which is ...", "That said,
+# ...", "Instead, ...". ("But" and "And" are left alone: news ledes use them for new facts.)
+_DANGLING_OPENING = re.compile(
+    r"^\W*(?:which|instead|otherwise|likewise|similarly|moreover|furthermore|besides|"
+    r"nonetheless|nevertheless|conversely|consequently|that\s+said|even\s+so|or\s+so|"
+    r"in\s+(?:addition|contrast|turn|fact)|by\s+contrast|on\s+the\s+other\s+hand|"
+    r"as\s+a\s+result|then\s+there|not\s+only\s+that|this\s+is\s+why|that\s+is\s+why)\b",
+    re.IGNORECASE,
 )
 
 
@@ -73,7 +92,7 @@ def strip_dateline(sentence: str) -> str:
 def is_boilerplate(sentence: str) -> bool:
     """Whether the sentence is page furniture (byline, call to action, credit, ...)."""
     text = sentence.strip()
-    if _BOILERPLATE.search(text):
+    if _BOILERPLATE.search(text) or _BYLINE.match(text):
         return True
     # Short lines that only credit a photo; a long sentence mentioning Getty is real content.
     return len(text.split()) <= 8 and _CREDIT.search(text) is not None
@@ -82,3 +101,8 @@ def is_boilerplate(sentence: str) -> bool:
 def looks_like_caption(sentence: str) -> bool:
     """Whether the sentence reads like a photo caption ("Smith (pictured) ...")."""
     return _CAPTION_CUE.search(sentence) is not None
+
+
+def leans_on_context(sentence: str) -> bool:
+    """Whether the sentence opens with a connective that needs the sentence before it."""
+    return _DANGLING_OPENING.match(sentence) is not None

@@ -29,41 +29,49 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 # A sentence-final mark, any closing quotes/brackets, then the white space after it.
 # Western marks need white space (or the end) after them; CJK marks do not.
 _CLOSERS = "\"'”’»)\\]}」』）"
-_BOUNDARY_CANDIDATE = re.compile(
-    rf"(?:[.!?]+|…+)[{_CLOSERS}]*(?:\s+|$)|[。！？]+[{_CLOSERS}]*\s*"
-)
+_BOUNDARY_CANDIDATE = re.compile(rf"(?:[.!?]+|…+)[{_CLOSERS}]*(?:\s+|$)|[。！？]+[{_CLOSERS}]*\s*")
 _NON_SPACE = re.compile(r"\S+")
+_HAS_WORD = re.compile(r"\w")
 _OPENERS = "\"'“‘«([{「『（¿¡"
 _DOTTED_ACRONYM = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")  # "u.s", "e.g", "a.m" (final dot cut)
 
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # Abbreviations that are never the end of a sentence: they introduce what follows.
-_TITLES = frozenset(
+_TITLES = _word_set(
     "mr mrs ms dr prof sen rep gov gen lt col sgt capt cpt cmdr adm maj brig cpl pvt rev fr "
-    "st mt hon pres supt det insp messrs mme mlle sr jr vs v e.g i.e cf approx fig figs vol "
-    "ch pp ca dept univ assn bros ave blvd rd ft est".split()
+    "st mt hon pres supt det insp messrs mme mlle vs v e.g i.e cf approx fig figs vol "
+    "ch pp ca dept univ assn bros ave blvd rd ft est"
 )
 # Abbreviations that stand before a number ("No. 1", "Jan. 5", "p. 12").
-_BEFORE_NUMBER = frozenset(
-    "no nos nr art p jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
+_BEFORE_NUMBER = _word_set("no nos nr art p jan feb mar apr jun jul aug sep sept oct nov dec")
 # Abbreviations that can also close a sentence ("... Apple Inc. The company ...").
-_MAYBE_FINAL = frozenset("inc corp ltd co plc llc etc al a.m p.m u.s u.k u.n e.u".split())
+_MAYBE_FINAL = _word_set("inc corp ltd co plc llc etc al jr sr a.m p.m u.s u.k u.n e.u")
 
 # Extra, language-specific abbreviations (ISO 639-1 code → words, without the final dot).
 _LANGUAGE_ABBREVIATIONS: dict[str, frozenset[str]] = {
-    "de": frozenset("z.b bzw usw ggf evtl inkl hr frau nr s u.a d.h".split()),
-    "fr": frozenset("m mme mlle p.ex env cf".split()),
-    "es": frozenset("sr sra srta ud uds p.ej".split()),
-    "ru": frozenset("т.е т.к т.н им ул г гг др проф см напр".split()),
+    "de": _word_set("z.b bzw usw ggf evtl inkl hr frau nr s u.a d.h"),
+    "fr": _word_set("m mme mlle p.ex env cf"),
+    "es": _word_set("sr sra srta ud uds p.ej"),
+    "ru": _word_set("т.е т.к т.н им ул г гг др проф см напр"),
 }
 
-_LANGUAGE_CODES = {"english": "en", "german": "de", "french": "fr", "spanish": "es", "russian": "ru"}
+_LANGUAGE_CODES = {
+    "english": "en",
+    "german": "de",
+    "french": "fr",
+    "spanish": "es",
+    "russian": "ru",
+}
 
 # Words that typically open a sentence; used to decide after an ambiguous abbreviation.
-_SENTENCE_OPENERS = frozenset(
+_SENTENCE_OPENERS = _word_set(
     "the a an he she it they we i you his her its their our this that these those there "
     "but and so yet in on at for if when while after before as however meanwhile also "
-    "then now what who why how where".split()
+    "then now what who why how where"
 )
 
 
@@ -75,9 +83,12 @@ class _Rules(NamedTuple):
 @lru_cache(maxsize=16)
 def _rules_for(language: str | None) -> _Rules:
     """The abbreviation sets for a language, built once and cached."""
-    name = (language or "en").lower()
+    name = (language or "").lower()
     code = _LANGUAGE_CODES.get(name, name[:2])
-    extra = _LANGUAGE_ABBREVIATIONS.get(code, frozenset())
+    if code in _LANGUAGE_ABBREVIATIONS or code == "en":
+        extra = _LANGUAGE_ABBREVIATIONS.get(code, frozenset())
+    else:  # language unknown: foreign abbreviations rarely end an English sentence anyway
+        extra = frozenset().union(*_LANGUAGE_ABBREVIATIONS.values())
     return _Rules(never_final=_TITLES | extra, maybe_final=_MAYBE_FINAL)
 
 
@@ -151,8 +162,6 @@ def split_sentences(text: str, language: str | None = None) -> list[str]:
             sentences.extend(_split_paragraph(paragraph, rules))
     return [s for s in sentences if _HAS_WORD.search(s)]
 
-
-_HAS_WORD = re.compile(r"\w")
 
 # Words: runs of letters/digits joined by inner apostrophes, hyphens or dots ("don't",
 # "state-of-the-art", "3.5", "U.S"), or one CJK character (CJK has no spaces between words,

@@ -1,0 +1,168 @@
+"""The ``/keypoints feed …`` and ``/keypoints digest …`` subcommands.
+
+Register with the Slack command router::
+
+    commands = DigestCommands(store, settings, user_tz=..., run_now=..., preview=...)
+    commands.register(router)
+
+Handlers only read ``ctx.args``/ids and answer through ``ctx.reply`` (ephemeral), so they are
+tested without Slack.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from bot.digest.model import Digest
+from bot.digest.render import escape, render_text, truncate
+from bot.digest.runner import RunResult
+from bot.digest.schedule import Days, Schedule, ScheduleError, next_run, parse_time, zone
+from bot.digest.settings import DigestSettings
+from bot.digest.store import DigestStore
+from bot.slack.commands import CommandContext, CommandRouter
+
+log = logging.getLogger(__name__)
+
+UserTz = Callable[[str], Awaitable[str | None]]  # user id → IANA zone (Slack users.info)
+RunNow = Callable[[str, str | None], Awaitable[RunResult]]  # (channel, tz) → posted digest
+Preview = Callable[[str, str | None], Awaitable[Digest]]  # (channel, tz) → digest, not posted
+CheckFeed = Callable[[str], Awaitable[str]]  # feed URL → its title; raises KeypointsError
+
+FEED_USAGE = "feed add <url> | feed remove <url> | feed list"
+DIGEST_USAGE = "digest at HH:MM [Area/City] [weekdays|daily] | digest off | digest now | preview"
+
+
+def slack_user_tz(client: object) -> UserTz:
+    """``users.info`` → ``user.tz`` through a Slack ``AsyncWebClient``."""
+
+    async def lookup(user_id: str) -> str | None:
+        response = await client.users_info(user=user_id)  # type: ignore[attr-defined]
+        tz = (response.get("user") or {}).get("tz")
+        return str(tz) if tz else None
+
+    return lookup
+
+
+def unwrap_link(word: str) -> str:
+    """Slack sends links in command text as ``<https://…>`` or ``<https://…|label>``."""
+    if word.startswith("<") and word.endswith(">"):
+        word = word[1:-1].split("|", 1)[0]
+    return word
+
+
+def parse_schedule(args: Sequence[str], default_tz: str | None) -> Schedule:
+    """``["08:30", "Europe/Berlin", "daily"]`` → ``Schedule``; zone and days are optional."""
+    if not args:
+        raise ScheduleError("Say when, e.g. `digest at 08:30 Europe/Berlin weekdays`.")
+    at = parse_time(args[0])
+    tz, days = default_tz or "UTC", "weekdays"
+    for word in args[1:]:
+        if word.lower() in ("weekdays", "daily"):
+            days = word.lower()
+        else:
+            zone(word)  # raises ScheduleError for an unknown zone
+            tz = word
+    kind: Days = "daily" if days == "daily" else "weekdays"
+    return Schedule(at=at, tz=tz, days=kind)
+
+
+@dataclass
+class DigestCommands:
+    """The two subcommands, bound to the store and the runner."""
+
+    store: DigestStore
+    settings: DigestSettings
+    user_tz: UserTz
+    run_now: RunNow
+    preview: Preview
+    check_feed: CheckFeed | None = None
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    def register(self, router: CommandRouter) -> None:
+        router.register("feed", self.feed, usage=FEED_USAGE, summary="this channel's news feeds")
+        router.register("digest", self.digest, usage=DIGEST_USAGE, summary="a morning digest")
+
+    async def share_hook(
+        self, team_id: str, channel_id: str, user_id: str, message_ts: str, urls: Sequence[str]
+    ) -> None:
+        """For ``SlackService.share_hooks``: remember links posted in a channel."""
+        await self.store.record_shared_links(
+            team_id, channel_id, user_id, message_ts, urls, self.clock()
+        )
+
+    async def feed(self, ctx: CommandContext) -> None:
+        verb, rest = (ctx.args[0].lower(), ctx.args[1:]) if ctx.args else ("list", ())
+        if verb == "list":
+            await ctx.reply(await self._feed_list(ctx.channel_id))
+        elif verb in ("add", "remove") and len(rest) == 1:
+            url = unwrap_link(rest[0])
+            if not url.startswith(("http://", "https://")):
+                await ctx.reply("That is not a feed address (it must start with https://).")
+            elif verb == "add":
+                await ctx.reply(await self._feed_add(ctx, url))
+            elif await self.store.remove_feed(ctx.channel_id, url):
+                await ctx.reply(f"Removed {escape(url)}.")
+            else:
+                await ctx.reply(f"This channel has no feed {escape(url)}.")
+        else:
+            await ctx.reply(f"Usage: `/keypoints {FEED_USAGE}`")
+
+    async def digest(self, ctx: CommandContext) -> None:
+        verb, rest = (ctx.args[0].lower(), ctx.args[1:]) if ctx.args else ("status", ())
+        if verb == "at":
+            try:
+                schedule = parse_schedule(rest, await self._user_tz(ctx.user_id))
+            except ScheduleError as exc:
+                await ctx.reply(str(exc))
+                return
+            await self.store.set_schedule(ctx.channel_id, ctx.team_id, schedule, self.clock())
+            first = next_run(schedule, self.clock()).at.astimezone(zone(schedule.tz))
+            await ctx.reply(
+                f"Digest set for {schedule.describe()}. Next one: {first:%a %d %b %H:%M %Z}."
+            )
+        elif verb == "off":
+            removed = await self.store.clear_schedule(ctx.channel_id)
+            await ctx.reply("Digest turned off." if removed else "This channel had no digest.")
+        elif verb == "now":
+            result = await self.run_now(ctx.channel_id, await self._tz(ctx))
+            await ctx.reply("Posted the digest." if result.posted else "No new stories to post.")
+        elif verb == "preview":
+            digest = await self.preview(ctx.channel_id, await self._tz(ctx))
+            await ctx.reply(f"```{escape(truncate(render_text(digest), 2900))}```")
+        elif verb == "status":
+            current = await self.store.get_schedule(ctx.channel_id)
+            state = current.describe() if current else "off"
+            await ctx.reply(f"Digest: {state}.\nUsage: `/keypoints {DIGEST_USAGE}`")
+        else:
+            await ctx.reply(f"Usage: `/keypoints {DIGEST_USAGE}`")
+
+    async def _tz(self, ctx: CommandContext) -> str | None:
+        schedule = await self.store.get_schedule(ctx.channel_id)
+        return schedule.tz if schedule else await self._user_tz(ctx.user_id)
+
+    async def _user_tz(self, user_id: str) -> str | None:
+        # users.info needs the users:read scope; without it the digest falls back to UTC
+        # (and says so in the reply) rather than failing the command.
+        try:
+            return await self.user_tz(user_id)
+        except Exception:
+            log.warning("users.info failed for %s; using UTC", user_id, exc_info=True)
+            return None
+
+    async def _feed_add(self, ctx: CommandContext, url: str) -> str:
+        title = url
+        if self.check_feed:
+            title = await self.check_feed(url)  # a KeypointsError becomes the router's reply
+        if await self.store.add_feed(ctx.channel_id, url, ctx.user_id, self.clock()):
+            return f"Added {escape(title)} ({escape(url)})."
+        return f"This channel already has {escape(url)}."
+
+    async def _feed_list(self, channel_id: str) -> str:
+        own = await self.store.list_feeds(channel_id)
+        if own:
+            return "This channel's feeds:\n" + "\n".join(f"• {escape(u)}" for u in own)
+        defaults = "\n".join(f"• {escape(u)}" for u in self.settings.default_feeds)
+        return "No feeds of its own yet, so this channel gets the default list:\n" + defaults

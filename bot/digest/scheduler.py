@@ -1,0 +1,150 @@
+"""The digest loop: every tick, post each channel's due digest exactly once.
+
+``tick(now)`` is the whole algorithm and takes the time as an argument, so tests drive it with
+a fake clock; ``run_forever`` only calls it on an interval. Exactly-once comes from the store's
+run claim, not from this process, so any number of replicas can run the loop side by side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bot.digest.runner import RunResult, Summariser, run_digest
+from bot.digest.schedule import due_run
+from bot.digest.settings import DigestSettings
+from bot.digest.sources import FeedFetcher
+from bot.digest.store import ChannelSchedule, DigestStore
+
+log = logging.getLogger(__name__)
+
+OnPosted = Callable[[str], Awaitable[None]]
+DigestJob = Callable[[str, str, OnPosted], Awaitable[RunResult]]
+"""``job(channel_id, tz, on_posted)``: build and post one channel's digest."""
+
+Clock = Callable[[], datetime]
+
+
+def digest_job(
+    *,
+    client: Any,
+    store: DigestStore,
+    fetcher: FeedFetcher,
+    summarise: Summariser,
+    settings: DigestSettings,
+    clock: Clock,
+) -> DigestJob:
+    """The production job: ``run_digest`` with its collaborators bound."""
+
+    async def job(channel_id: str, tz: str, on_posted: OnPosted) -> RunResult:
+        return await run_digest(
+            channel_id,
+            client=client,
+            store=store,
+            fetcher=fetcher,
+            summarise=summarise,
+            settings=settings,
+            now=clock(),
+            tz=tz,
+            on_posted=on_posted,
+        )
+
+    return job
+
+
+@dataclass(frozen=True, slots=True)
+class TickOutcome:
+    channel_id: str
+    local_date: date
+    state: str  # posted | quiet | failed
+
+
+class DigestScheduler:
+    """Posts due digests; safe to run in several processes against one database."""
+
+    def __init__(
+        self,
+        store: DigestStore,
+        job: DigestJob,
+        settings: DigestSettings,
+        *,
+        clock: Clock | None = None,
+        owner: str | None = None,
+    ) -> None:
+        self._store = store
+        self._job = job
+        self._settings = settings
+        self._clock = clock or (lambda: datetime.now(UTC))
+        # Identifies this process in claims, so only the claimer can mark its run finished.
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._finished: set[tuple[str, date]] = set()  # skip re-claiming runs we know are done
+        self._pruned_at: datetime | None = None
+
+    async def tick(self, now: datetime | None = None) -> list[TickOutcome]:
+        """Claim and run every digest due at ``now``; returns what this process did."""
+        now = now or self._clock()
+        limit = asyncio.Semaphore(max(1, self._settings.concurrency))
+
+        async def one(entry: ChannelSchedule) -> TickOutcome | None:
+            async with limit:
+                return await self._run_if_due(entry, now)
+
+        results = await asyncio.gather(*(one(e) for e in await self._store.all_schedules()))
+        await self._prune(now)
+        return [r for r in results if r is not None]
+
+    async def _prune(self, now: datetime) -> None:
+        # Once a day per process: seen items and shared links older than keep_seen go.
+        if self._pruned_at and now - self._pruned_at < timedelta(days=1):
+            return
+        self._pruned_at = now
+        await self._store.forget_before(now - self._settings.keep_seen)
+
+    async def run_forever(self, stop: asyncio.Event, interval: float = 30.0) -> None:
+        """Tick every ``interval`` seconds until ``stop`` is set; a failing tick is logged."""
+        while not stop.is_set():
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("digest tick failed")
+            with contextlib.suppress(TimeoutError):  # the normal way to wait for the next tick
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+
+    async def _run_if_due(self, entry: ChannelSchedule, now: datetime) -> TickOutcome | None:
+        due = due_run(entry.schedule, now, self._settings.catch_up)
+        if due is None or (entry.channel_id, due.local_date) in self._finished:
+            return None
+        store, channel, day = self._store, entry.channel_id, due.local_date
+        claimed = await store.claim_run(
+            channel,
+            day,
+            self.owner,
+            now,
+            self._settings.claim_lease,
+            self._settings.max_attempts,
+        )
+        if not claimed:
+            return None
+
+        async def posted(ts: str) -> None:
+            await store.finish_run(channel, day, self.owner, "posted", self._clock(), ts)
+
+        try:
+            result = await self._job(channel, entry.schedule.tz, posted)
+        except Exception:
+            # Give the claim back at once: the next tick retries, up to max_attempts.
+            log.exception("digest for %s on %s failed", channel, day)
+            await store.release_run(channel, day, self.owner, self._clock())
+            return TickOutcome(channel, day, "failed")
+        if not result.posted:
+            await store.finish_run(channel, day, self.owner, "quiet", self._clock())
+        self._finished.add((channel, day))
+        return TickOutcome(channel, day, "posted" if result.posted else "quiet")

@@ -1,0 +1,118 @@
+"""Ask readability for a second opinion, only when trafilatura's result looks wrong.
+
+Running readability-lxml on every page would double the extraction time, and on most pages it
+is no better than trafilatura. Two cheap signals catch the pages where trafilatura fails
+outright:
+
+* **structure** – one block holds most of the text: the extractor returned a layout table
+  or a menu flattened into one run of words, not paragraphs;
+* **recall** – the page's long ``<p>`` paragraphs hold over twice the text we kept:
+  part of the article was missed (articles split over several containers);
+
+plus the trivial one, an (almost) empty result. When one fires, the two outputs vote; the
+measure of agreement is the share of one text's 3-word shingles found in the other:
+
+* ours is one blob that contains readability's (shorter) text → take readability's;
+* readability's text is much longer and contains ours → take readability's;
+* otherwise, when they agree on the core, drop our leading and trailing blocks that
+  readability does not support (edge boilerplate it left out).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from lxml.html import fromstring
+from readability import Document
+
+from bot.extraction.blocks import WORD, Block, from_html, total_words
+from bot.extraction.page import PageSignals, parse_html
+
+log = logging.getLogger(__name__)
+
+# A single block holding more than this share of the words is a blob, not an article.
+BLOB_SHARE = 0.6
+# Below this many words, a "blob" is just a short article in one paragraph.
+BLOB_MIN_WORDS = 50
+# Keeping under this share of the page's long-paragraph text means we missed some.
+RECALL_SHARE = 0.5
+# A result this short is as good as empty: let readability try.
+TOO_SHORT_WORDS = 25
+# Voting thresholds (shares of 3-word shingles found in the other text).
+CONTAINED = 0.8  # "contains": nearly all of one text appears in the other
+AGREE = 0.5  # "agree on the core": most of readability's text is in ours
+SUPPORTED = 0.5  # a block is supported when most of it appears in the other text
+BLOB_SHRINK = 0.8  # readability's text must be clearly shorter than our blob
+RECALL_GROWTH = 1.5  # readability's text must be clearly longer than ours
+SHINGLE = 3
+
+
+def doubt(blocks: list[Block], page: PageSignals) -> str | None:
+    """Why trafilatura's blocks need a second opinion ("empty", "structure", "recall"), if so."""
+    words = total_words(blocks)
+    if words < TOO_SHORT_WORDS:
+        return "empty"
+    if words >= BLOB_MIN_WORDS and max(block.words for block in blocks) > BLOB_SHARE * words:
+        return "structure"
+    if sum(len(block.text) for block in blocks) < RECALL_SHARE * page.long_paragraph_chars:
+        return "recall"
+    return None
+
+
+def readability_blocks(html: str) -> list[Block]:
+    """readability-lxml's article blocks, from a fresh parse (it rewrites the tree it reads)."""
+    tree = parse_html(html)
+    if tree is None:
+        return []
+    try:
+        summary = Document(tree).summary(html_partial=True)
+        return from_html(fromstring(summary)) if summary.strip() else []
+    except Exception as error:  # readability raises on odd markup; it is only a second opinion
+        log.debug("readability failed: %s", error)
+        return []
+
+
+def _shingles(words: list[str]) -> Counter[tuple[str, ...]]:
+    if len(words) < SHINGLE:
+        return Counter([tuple(words)]) if words else Counter()
+    return Counter(tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
+
+
+def _support(text: str, reference: Counter[tuple[str, ...]], reference_key: str) -> float:
+    """Share of ``text`` found in the reference text (short texts: as a word run)."""
+    words = WORD.findall(text.lower())
+    if len(words) < SHINGLE:
+        return 1.0 if f" {' '.join(words)} " in reference_key else 0.0
+    shingles = _shingles(words)
+    return sum(n for s, n in shingles.items() if s in reference) / sum(shingles.values())
+
+
+def vote(ours: list[Block], theirs: list[Block]) -> list[Block]:
+    """Combine trafilatura's (``ours``) and readability's (``theirs``) blocks; see module doc."""
+    if not theirs:
+        return ours
+    if total_words(ours) < TOO_SHORT_WORDS:
+        return theirs if total_words(theirs) > total_words(ours) else ours
+    our_text = " ".join(b.text for b in ours)
+    their_text = " ".join(b.text for b in theirs)
+    our_words, their_words = WORD.findall(our_text.lower()), WORD.findall(their_text.lower())
+    our_shingles, their_shingles = _shingles(our_words), _shingles(their_words)
+    our_key, their_key = f" {' '.join(our_words)} ", f" {' '.join(their_words)} "
+    theirs_in_ours = _support(their_text, our_shingles, our_key)
+    ours_in_theirs = _support(our_text, their_shingles, their_key)
+    n_ours, n_theirs = len(our_words), len(their_words)
+
+    is_blob = max(b.words for b in ours) > BLOB_SHARE * n_ours
+    if is_blob and BLOB_MIN_WORDS < n_theirs < BLOB_SHRINK * n_ours and theirs_in_ours > CONTAINED:
+        return theirs
+    if n_theirs > RECALL_GROWTH * n_ours and ours_in_theirs > CONTAINED:
+        return theirs
+    if theirs_in_ours <= AGREE:
+        return ours
+    supported = [_support(b.text, their_shingles, their_key) >= SUPPORTED for b in ours]
+    if not any(supported):
+        return ours
+    first = supported.index(True)
+    last = len(supported) - supported[::-1].index(True)
+    return ours[first:last]

@@ -1,0 +1,134 @@
+"""``serve``: run the bot over Socket Mode (app token set) or the HTTP Events API.
+
+HTTP mode serves ``POST /slack/events`` (events, commands, shortcuts, interactivity; bolt checks
+the signature) and ``GET /healthz`` with aiohttp. Both modes stop on SIGINT/SIGTERM, letting
+replies in progress finish first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Sequence
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+from bot.settings import Settings
+from bot.slack.app import Bot, BotExtension, running_bot
+from bot.store.cache import purge_expired
+from bot.store.events import forget_older_than
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HOUSEKEEPING_INTERVAL = 3600.0
+CLAIM_RETENTION = 86400.0  # Slack retries for minutes; a day leaves a wide margin
+
+
+async def serve(
+    settings: Settings,
+    *,
+    extensions: Sequence[BotExtension] = (),
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Run until ``stop`` is set or SIGINT/SIGTERM arrives; raises ``SettingsError`` when Slack
+    is not configured. ``extensions`` are awaited with the bot before it connects."""
+    mode = settings.require_mode()
+    stop = stop or asyncio.Event()
+    signals = _stop_on_signals(stop)
+    try:
+        await _run(settings, mode, stop, extensions)
+    finally:
+        loop = asyncio.get_running_loop()
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+
+
+async def _run(
+    settings: Settings, mode: str, stop: asyncio.Event, extensions: Sequence[BotExtension]
+) -> None:
+    async with running_bot(settings, extensions=extensions) as bot:
+        housekeeping = asyncio.create_task(_housekeeping(bot))
+        try:
+            if mode == "socket":
+                assert settings.app_token is not None
+                # Only /healthz on PORT, so container health checks work in both modes.
+                async with serving_http(bot, "0.0.0.0", settings.port, events=False):
+                    await serve_socket_mode(bot, settings.app_token, stop)
+            else:
+                async with serving_http(bot, "0.0.0.0", settings.port):
+                    log.info("listening on port %d (POST %s)", settings.port, EVENTS_PATH)
+                    await stop.wait()
+        finally:
+            housekeeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await housekeeping
+
+
+def http_app(bot: Bot, *, events: bool = True) -> web.Application:
+    """The aiohttp application: Slack's request URL (unless ``events`` is off) and a health
+    check."""
+
+    async def slack_events(request: web.Request) -> web.Response:
+        bolt_response = await bot.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.json_response({"ok": True, "pending": bot.service.pending})
+
+    app = web.Application()
+    if events:
+        app.router.add_post(EVENTS_PATH, slack_events)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+@contextlib.asynccontextmanager
+async def serving_http(
+    bot: Bot, host: str, port: int, *, events: bool = True
+) -> AsyncIterator[int]:
+    """Serve ``http_app(bot)`` on ``host:port`` (0 picks a free port); yields the port."""
+    runner = web.AppRunner(http_app(bot, events=events), handle_signals=False, access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        yield int(runner.addresses[0][1])
+    finally:
+        await runner.cleanup()
+
+
+async def serve_socket_mode(bot: Bot, app_token: str, stop: asyncio.Event) -> None:
+    handler = AsyncSocketModeHandler(bot.app, app_token, web_client=bot.client)
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    log.info("connected to Slack over Socket Mode")
+    try:
+        await stop.wait()
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+async def _housekeeping(bot: Bot) -> None:
+    """Drop expired cache entries and old dedupe claims, hourly."""
+    while True:
+        try:
+            await purge_expired(bot.engine)
+            await forget_older_than(bot.engine, CLAIM_RETENTION)
+        except Exception:
+            log.exception("housekeeping failed")
+        await asyncio.sleep(HOUSEKEEPING_INTERVAL)
+
+
+def _stop_on_signals(stop: asyncio.Event) -> list[signal.Signals]:
+    """Set ``stop`` on SIGINT/SIGTERM (main thread only); returns the signals handled."""
+    loop = asyncio.get_running_loop()
+    handled = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, stop.set)
+            handled.append(sig)
+    return handled

@@ -1,0 +1,261 @@
+"""A local stand-in for the Slack Web API (and Socket Mode), on 127.0.0.1.
+
+It answers the methods the bot uses, records every call, keeps posted messages so
+``conversations.replies`` finds them, serves ``response_url``s, and can be told to fail the
+next calls of a method (e.g. HTTP 429 with ``Retry-After``). The offline console runs the bot
+against it; the tests and the benchmark use it as their fake Slack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+BOT_USER_ID = "UKEYPOINTS"
+BOT_ID = "BKEYPOINTS"
+TEAM_ID = "TLOCAL"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiCall:
+    """One recorded request: Web API method name (or ``response_url``) and its arguments."""
+
+    method: str
+    args: dict[str, Any]
+    at: float
+
+
+@dataclass(slots=True)
+class _Failure:
+    status: int
+    headers: dict[str, str]
+    body: dict[str, Any]
+    times: int
+
+
+@dataclass
+class SlackStandIn:
+    """Start with ``await standin.start()``; point ``SLACK_API_URL`` at ``standin.api_url``."""
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    calls: list[ApiCall] = field(default_factory=list)
+    messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    _failures: dict[str, list[_Failure]] = field(default_factory=dict)
+    _runner: web.AppRunner | None = None
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _changed: asyncio.Condition | None = None
+    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> SlackStandIn:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/response/{hook}", self._response_url)
+        app.router.add_get("/socket", self._socket)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        self._changed = asyncio.Condition()
+        return self
+
+    async def stop(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> SlackStandIn:
+        return await self.start()
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    def response_url(self, hook: str = "1") -> str:
+        """A ``response_url`` served here; calls to it are recorded as method ``response_url``."""
+        return f"{self.base_url}/response/{hook}"
+
+    # -- test controls -----------------------------------------------------------------------
+
+    def fail_next(
+        self,
+        method: str,
+        status: int = 429,
+        *,
+        headers: Mapping[str, str] | None = None,
+        body: Mapping[str, Any] | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next ``times`` calls of ``method`` with ``status`` (e.g. 429 +
+        ``Retry-After: 1``, 500, or 200 with ``{"ok": false, "error": "not_in_channel"}``)."""
+        default = {"ok": False, "error": "ratelimited" if status == 429 else "fatal_error"}
+        self._failures.setdefault(method, []).append(
+            _Failure(status, dict(headers or {}), dict(body or default), times)
+        )
+
+    def add_message(self, channel: str, message: Mapping[str, Any]) -> None:
+        """Seed a message (as users' messages exist in Slack) for ``conversations.replies``."""
+        self.messages[(channel, str(message["ts"]))] = dict(message)
+
+    def calls_to(self, *methods: str) -> list[ApiCall]:
+        return [c for c in self.calls if c.method in methods]
+
+    @property
+    def replies(self) -> list[ApiCall]:
+        """Every message the bot sent a person: posts, ephemerals, ``response_url`` answers."""
+        return self.calls_to("chat.postMessage", "chat.postEphemeral", "response_url")
+
+    async def wait_for(self, count: int, *methods: str, within: float = 10.0) -> list[ApiCall]:
+        """Wait until at least ``count`` calls to ``methods`` were recorded; return them."""
+        assert self._changed is not None, "start() first"
+        methods = methods or ("chat.postMessage", "chat.postEphemeral", "response_url")
+        async with asyncio.timeout(within), self._changed:
+            await self._changed.wait_for(lambda: len(self.calls_to(*methods)) >= count)
+        return self.calls_to(*methods)
+
+    async def deliver(self, envelope: Mapping[str, Any], within: float = 10.0) -> None:
+        """Send a Socket Mode envelope to the connected client (waiting for one to connect)."""
+        assert self._changed is not None, "start() first"
+        async with asyncio.timeout(within), self._changed:
+            await self._changed.wait_for(lambda: bool(self._sockets))
+        await self._sockets[-1].send_str(json.dumps(envelope))
+
+    async def wait_for_ack(self, envelope_id: str, within: float = 5.0) -> dict[str, Any]:
+        assert self._changed is not None, "start() first"
+
+        def found() -> dict[str, Any] | None:
+            return next((a for a in self.socket_acks if a.get("envelope_id") == envelope_id), None)
+
+        async with asyncio.timeout(within), self._changed:
+            await self._changed.wait_for(lambda: found() is not None)
+        ack = found()
+        assert ack is not None
+        return ack
+
+    # -- HTTP handlers -----------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await _arguments(request)
+        await self._record(method, args)
+        failure = self._take_failure(method)
+        if failure is not None:
+            return web.json_response(failure.body, status=failure.status, headers=failure.headers)
+        return web.json_response(self._answer(method, args))
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        args = await _arguments(request)
+        args["hook"] = request.match_info["hook"]
+        await self._record("response_url", args)
+        return web.Response(text="ok")
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1}))
+        self._sockets.append(ws)
+        await self._notify()
+        try:
+            async for msg in ws:
+                if msg.type == WSMsgType.TEXT:
+                    self.socket_acks.append(json.loads(msg.data))
+                    await self._notify()
+        finally:
+            self._sockets.remove(ws)
+        return ws
+
+    async def _record(self, method: str, args: dict[str, Any]) -> None:
+        self.calls.append(ApiCall(method, args, time.monotonic()))
+        await self._notify()
+
+    async def _notify(self) -> None:
+        assert self._changed is not None
+        async with self._changed:
+            self._changed.notify_all()
+
+    def _take_failure(self, method: str) -> _Failure | None:
+        queue = self._failures.get(method)
+        if not queue:
+            return None
+        failure = queue[0]
+        failure.times -= 1
+        if failure.times <= 0:
+            queue.pop(0)
+        return failure
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+                "team_id": TEAM_ID,
+                "user": "keypoints",
+                "team": "Local",
+                "url": f"{self.base_url}/",
+            }
+        if method == "chat.postMessage":
+            ts = f"{int(time.time())}.{next(self._ts):06d}"
+            message = {
+                "type": "message",
+                "ts": ts,
+                "bot_id": BOT_ID,
+                "user": BOT_USER_ID,
+                "text": args.get("text", ""),
+                "thread_ts": args.get("thread_ts"),
+            }
+            self.add_message(str(args.get("channel")), message)
+            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"{int(time.time())}.{next(self._ts):06d}"}
+        if method in ("conversations.replies", "conversations.history"):
+            key = (str(args.get("channel")), str(args.get("ts") or args.get("latest")))
+            found = self.messages.get(key)
+            return {"ok": True, "messages": [found] if found else [], "has_more": False}
+        if method == "users.info":
+            return {
+                "ok": True,
+                "user": {"id": args.get("user"), "tz": "Europe/London", "tz_offset": 0},
+            }
+        if method == "apps.connections.open":
+            return {"ok": True, "url": f"ws://{self.host}:{self.port}/socket"}
+        return {"ok": True}
+
+
+async def _arguments(request: web.Request) -> dict[str, Any]:
+    """Arguments however the SDK sent them: JSON body, form body, or query string."""
+    args: dict[str, Any] = dict(request.query)
+    if request.content_type == "application/json":
+        body = await request.json()
+        if isinstance(body, dict):
+            args.update(body)
+    else:
+        form = await request.post()
+        args.update({k: v for k, v in form.items() if isinstance(v, str)})
+    for key in ("blocks", "attachments"):
+        if isinstance(args.get(key), str):
+            with contextlib.suppress(ValueError):
+                args[key] = json.loads(args[key])
+    return args

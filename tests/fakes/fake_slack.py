@@ -1,0 +1,157 @@
+"""Fake Slack for tests: the Web API stand-in plus signed Events API deliveries.
+
+``SlackStandIn`` (in ``bot.slack.standin``, shared with the offline console) records every Web
+API call; the helpers here build event payloads the way Slack sends them and sign requests
+with the app's signing secret so bolt's verification runs for real.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+from slack_sdk.signature import SignatureVerifier
+
+from bot.slack.standin import BOT_ID, BOT_USER_ID, TEAM_ID, ApiCall, SlackStandIn
+
+__all__ = [
+    "BOT_ID",
+    "BOT_USER_ID",
+    "TEAM_ID",
+    "ApiCall",
+    "SlackStandIn",
+    "event_callback",
+    "link_message",
+    "send_signed",
+    "signed_headers",
+]
+
+_ids = itertools.count(1)
+
+
+def next_ts() -> str:
+    return f"1700000000.{next(_ids):06d}"
+
+
+def link_message(
+    url: str,
+    *,
+    channel: str = "C1",
+    user: str = "U1",
+    ts: str | None = None,
+    text: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A ``message`` event as a Slack client sends it: ``<url>`` text plus a rich_text block."""
+    ts = ts or next_ts()
+    return {
+        "type": "message",
+        "channel": channel,
+        "user": user,
+        "ts": ts,
+        "text": text if text is not None else f"look <{url}>",
+        "blocks": [
+            {
+                "type": "rich_text",
+                "elements": [
+                    {
+                        "type": "rich_text_section",
+                        "elements": [
+                            {"type": "text", "text": "look "},
+                            {"type": "link", "url": url},
+                        ],
+                    }
+                ],
+            }
+        ],
+        "channel_type": "channel",
+        **extra,
+    }
+
+
+def event_callback(event: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
+    """The Events API envelope around ``event``."""
+    return {
+        "type": "event_callback",
+        "token": "legacy",
+        "team_id": TEAM_ID,
+        "api_app_id": "AKEYPOINTS",
+        "event": event,
+        "event_id": event_id or f"Ev{next(_ids):08d}",
+        "event_time": int(time.time()),
+        "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+    }
+
+
+def signed_headers(secret: str, body: str, *, timestamp: int | None = None) -> dict[str, str]:
+    """``X-Slack-Request-Timestamp`` and ``X-Slack-Signature`` for ``body``."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    assert signature is not None
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
+
+
+async def send_signed(
+    session: aiohttp.ClientSession,
+    url: str,
+    secret: str,
+    payload: dict[str, Any],
+    *,
+    form: bool = False,
+    retry_num: int | None = None,
+    timestamp: int | None = None,
+) -> tuple[int, str]:
+    """POST ``payload`` like Slack does (JSON for events, form for commands/shortcuts)."""
+    if form:
+        body = urlencode(payload)
+        content_type = "application/x-www-form-urlencoded"
+    else:
+        body = json.dumps(payload)
+        content_type = "application/json"
+    headers = {"Content-Type": content_type, **signed_headers(secret, body, timestamp=timestamp)}
+    if retry_num is not None:
+        headers["X-Slack-Retry-Num"] = str(retry_num)
+        headers["X-Slack-Retry-Reason"] = "http_timeout"
+    async with session.post(url, data=body.encode(), headers=headers) as response:
+        return response.status, await response.text()
+
+
+def slash_command(
+    text: str, response_url: str, *, channel: str = "C1", user: str = "U1"
+) -> dict[str, str]:
+    """The form fields of a ``/keypoints`` invocation."""
+    return {
+        "token": "legacy",
+        "team_id": TEAM_ID,
+        "channel_id": channel,
+        "user_id": user,
+        "command": "/keypoints",
+        "text": text,
+        "response_url": response_url,
+        "trigger_id": f"trig{next(_ids)}",
+        "api_app_id": "AKEYPOINTS",
+    }
+
+
+def message_shortcut(
+    message: dict[str, Any], response_url: str, *, user: str = "U2"
+) -> dict[str, str]:
+    """The form body of a "Key points" message shortcut (``payload=<json>``)."""
+    payload = {
+        "type": "message_action",
+        "callback_id": "keypoints_shortcut",
+        "trigger_id": f"trig{next(_ids)}",
+        "team": {"id": TEAM_ID},
+        "user": {"id": user},
+        "channel": {"id": message["channel"]},
+        "message": message,
+        "message_ts": message["ts"],
+        "response_url": response_url,
+        "api_app_id": "AKEYPOINTS",
+        "token": "legacy",
+    }
+    return {"payload": json.dumps(payload)}

@@ -1,0 +1,152 @@
+"""The `/keypoints feed …` and `/keypoints digest …` subcommands, without Slack."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+import pytest
+from fakes.digest_slack import RecordingSlack
+
+from bot.digest.commands import DigestCommands, parse_schedule, slack_user_tz, unwrap_link
+from bot.digest.model import Digest, DigestStory
+from bot.digest.runner import RunResult
+from bot.digest.schedule import Schedule, ScheduleError
+from bot.digest.settings import DigestSettings
+from bot.digest.store import DigestStore
+from bot.errors import NotFound
+from bot.slack.commands import CommandContext, CommandRouter
+from bot.store.db import init_db, make_engine
+
+NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
+SETTINGS = DigestSettings(default_feeds=("https://default.test/rss",))
+
+
+class Harness:
+    """DigestCommands with recording fakes for the runner, preview and replies."""
+
+    def __init__(self, store: DigestStore) -> None:
+        self.replies: list[str] = []
+        self.runs: list[tuple[str, str | None]] = []
+        self.store = store
+
+        async def run_now(channel: str, tz: str | None) -> RunResult:
+            self.runs.append((channel, tz))
+            return RunResult(Digest(channel, NOW, (), new_stories=0), None)
+
+        async def preview(channel: str, tz: str | None) -> Digest:
+            story = DigestStory("Big <news>", "https://x.test/", "X", "Point.", ("Point.",))
+            return Digest(channel, NOW, (story,), new_stories=1)
+
+        async def check_feed(url: str) -> str:
+            if "missing" in url:
+                raise NotFound()
+            return "Some Feed"
+
+        self.commands = DigestCommands(
+            store,
+            SETTINGS,
+            user_tz=slack_user_tz(RecordingSlack(tz="America/New_York")),
+            run_now=run_now,
+            preview=preview,
+            check_feed=check_feed,
+            clock=lambda: NOW,
+        )
+        self.router = CommandRouter(on_link=self._no_link)
+        self.commands.register(self.router)
+
+    async def _no_link(self, ctx: CommandContext) -> None:
+        raise AssertionError("not a link command")
+
+    async def say(self, text: str) -> str:
+        async def reply(message: str) -> None:
+            self.replies.append(message)
+
+        ctx = CommandContext("T1", "C1", "U1", text, (), reply)
+        await self.router.dispatch(ctx)
+        return self.replies[-1]
+
+
+@pytest.fixture
+async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'cmd.db'}")
+    await init_db(engine)
+    yield Harness(DigestStore(engine))
+    await engine.dispose()
+
+
+async def test_feed_add_list_remove(harness: Harness) -> None:
+    """Feeds are added (Slack's <url> form unwrapped), listed, and removed."""
+    assert "default list" in await harness.say("feed list")
+    assert "Added Some Feed" in await harness.say("feed add <https://ars.test/feed|ars>")
+    assert "already has" in await harness.say("feed add https://ars.test/feed")
+    assert "https://ars.test/feed" in await harness.say("feed list")
+    assert await harness.store.list_feeds("C1") == ["https://ars.test/feed"]
+    assert "Removed" in await harness.say("feed remove https://ars.test/feed")
+    assert "has no feed" in await harness.say("feed remove https://ars.test/feed")
+
+
+async def test_feed_add_rejects_bad_or_unreachable_feeds(harness: Harness) -> None:
+    """Non-http input and feeds that fail the check are not added."""
+    assert "not a feed address" in await harness.say("feed add ftp://x.test/feed")
+    reply = await harness.say("feed add https://missing.test/feed")
+    assert reply.startswith(":warning:") and "not found" in reply
+    assert await harness.store.list_feeds("C1") == []
+
+
+async def test_digest_at_defaults_to_the_users_timezone(harness: Harness) -> None:
+    """`digest at 07:45` uses the caller's Slack timezone and weekdays."""
+    reply = await harness.say("digest at 07:45")
+    assert "07:45 America/New_York on weekdays" in reply and "Next one" in reply
+    stored = await harness.store.get_schedule("C1")
+    assert stored == Schedule(time(7, 45), "America/New_York", "weekdays")
+
+
+async def test_digest_at_with_zone_and_daily_then_off(harness: Harness) -> None:
+    """An explicit zone and `daily` are honoured; `digest off` removes the schedule."""
+    await harness.say("digest at 8:30 Europe/Berlin daily")
+    assert await harness.store.get_schedule("C1") == Schedule(time(8, 30), "Europe/Berlin", "daily")
+    assert "08:30 Europe/Berlin every day" in await harness.say("digest")
+    assert "turned off" in await harness.say("digest off")
+    assert await harness.store.get_schedule("C1") is None
+
+
+async def test_digest_at_reports_bad_time_or_zone(harness: Harness) -> None:
+    """Malformed times and unknown zones are answered with a hint, nothing stored."""
+    assert "not a time" in await harness.say("digest at 8h30")
+    assert "Unknown timezone" in await harness.say("digest at 08:30 Moon/Base")
+    assert await harness.store.get_schedule("C1") is None
+
+
+async def test_digest_now_and_preview(harness: Harness) -> None:
+    """`now` runs the digest in the user's zone; `preview` answers with escaped text."""
+    assert "No new stories" in await harness.say("digest now")
+    assert harness.runs == [("C1", "America/New_York")]
+    preview = await harness.say("digest preview")
+    assert "Big &lt;news&gt;" in preview and preview.startswith("```")
+
+
+async def test_share_hook_records_links(harness: Harness) -> None:
+    """The share hook stores links posted in a channel for the next digest."""
+    await harness.commands.share_hook("T1", "C1", "U1", "1.2", ["https://x.test/a"])
+    links = await harness.store.shared_links("C1", NOW.replace(hour=0))
+    assert [link.url for link in links] == ["https://x.test/a"]
+
+
+def test_parse_schedule_and_unwrap_link() -> None:
+    """Argument parsing: optional zone/days, Slack link unwrapping, empty input rejected."""
+    assert parse_schedule(["09:00", "daily"], "UTC") == Schedule(time(9), "UTC", "daily")
+    assert unwrap_link("<https://a.test/x|a.test>") == "https://a.test/x"
+    with pytest.raises(ScheduleError):
+        parse_schedule([], "UTC")
+
+
+async def test_digest_at_falls_back_to_utc_when_users_info_fails(harness: Harness) -> None:
+    """Without the users:read scope the schedule is set in UTC instead of failing."""
+
+    async def no_scope(user_id: str) -> str | None:
+        raise RuntimeError("missing_scope")
+
+    harness.commands.user_tz = no_scope
+    assert "07:45 UTC on weekdays" in await harness.say("digest at 07:45")

@@ -1,0 +1,210 @@
+"""The digest loop: exactly once per (channel, local date), catch-up, crash retry, replicas.
+
+Runs against SQLite always and against PostgreSQL on 127.0.0.1:5432 when it is reachable
+(each run in its own schema, dropped afterwards).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.digest.model import Digest
+from bot.digest.runner import RunResult
+from bot.digest.schedule import Schedule
+from bot.digest.scheduler import DigestScheduler, OnPosted
+from bot.digest.settings import DigestSettings
+from bot.digest.store import DigestStore
+from bot.store.db import init_db, make_engine
+
+POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+SETTINGS = DigestSettings(default_feeds=())
+BERLIN_0830 = Schedule(time(8, 30), "Europe/Berlin", "daily")  # 07:30 UTC in winter
+DUE = datetime(2026, 11, 30, 7, 30, tzinfo=UTC)
+DAY = date(2026, 11, 30)
+
+
+class FakeJob:
+    """Stands in for run_digest: records posts; can crash, fail, stay quiet or be slow."""
+
+    def __init__(self, *, quiet: bool = False, fail_times: int = 0, delay: float = 0) -> None:
+        self.posts: list[str] = []
+        self.quiet = quiet
+        self.fail_times = fail_times
+        self.delay = delay
+
+    async def __call__(self, channel_id: str, tz: str, on_posted: OnPosted) -> RunResult:
+        await asyncio.sleep(self.delay)
+        if self.fail_times:
+            self.fail_times -= 1
+            raise RuntimeError("feed server exploded")
+        digest = Digest(channel_id, DUE, (), new_stories=0 if self.quiet else 1)
+        if self.quiet:
+            return RunResult(digest, None)
+        ts = f"ts-{len(self.posts)}"
+        self.posts.append(channel_id)
+        await on_posted(ts)
+        return RunResult(digest, ts)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    if request.param == "sqlite":
+        eng = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'sched.db'}")
+        await init_db(eng)
+        yield eng
+        await eng.dispose()
+        return
+    admin = make_engine(POSTGRES_URL)
+    schema = f"digest_test_{uuid.uuid4().hex[:10]}"
+    try:
+        async with admin.begin() as conn:
+            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # no server, no permission: the Postgres variant can't run here
+        await admin.dispose()
+        pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432 ({type(exc).__name__})")
+    eng = admin.execution_options(schema_translate_map={None: schema})
+    try:
+        await init_db(eng)
+        yield eng
+    finally:
+        async with admin.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+async def scheduled_store(engine: AsyncEngine) -> DigestStore:
+    store = DigestStore(engine)
+    await store.set_schedule("C1", "T1", BERLIN_0830, DUE - timedelta(days=1))
+    return store
+
+
+async def test_due_digest_posts_once_across_many_ticks(engine: AsyncEngine) -> None:
+    """Ticking every minute through the window posts one digest and records it as posted."""
+    store = await scheduled_store(engine)
+    job = FakeJob()
+    scheduler = DigestScheduler(store, job, SETTINGS)
+    for minute in range(-5, 130, 7):
+        await scheduler.tick(DUE + timedelta(minutes=minute))
+    assert job.posts == ["C1"]
+    claim = await store.run_state("C1", DAY)
+    assert claim is not None and claim.state == "posted" and claim.message_ts == "ts-0"
+
+
+async def test_two_schedulers_on_one_database_post_once(engine: AsyncEngine) -> None:
+    """Two replicas (own engines, own pools) ticking together on one database post once."""
+    store = await scheduled_store(engine)
+    job = FakeJob(delay=0.05)
+    # A second engine on the same database: separate connections, like a second process.
+    twin = make_engine(engine.url.render_as_string(hide_password=False))
+    twin = twin.execution_options(**engine.get_execution_options())
+    replicas = [
+        DigestScheduler(DigestStore(engine), job, SETTINGS, owner="r1"),
+        DigestScheduler(DigestStore(twin), job, SETTINGS, owner="r2"),
+    ]
+    try:
+        for minute in (0, 0, 1, 2):
+            now = DUE + timedelta(minutes=minute)
+            await asyncio.gather(*(r.tick(now) for r in replicas))
+    finally:
+        await twin.dispose()
+    assert job.posts == ["C1"]
+    assert (await store.run_state("C1", DAY)).state == "posted"  # type: ignore[union-attr]
+
+
+async def test_crash_between_claim_and_post_is_retried_after_lease(engine: AsyncEngine) -> None:
+    """A claim left behind by a dead process is taken over once its lease expires."""
+    store = await scheduled_store(engine)
+    # The "dead" replica claimed the run, then the process died before posting.
+    assert await store.claim_run("C1", DAY, "dead", DUE, SETTINGS.claim_lease, 3)
+    job = FakeJob()
+    survivor = DigestScheduler(store, job, SETTINGS, owner="survivor")
+    await survivor.tick(DUE + timedelta(minutes=1))
+    assert job.posts == []  # lease still held by the dead one
+    await survivor.tick(DUE + SETTINGS.claim_lease + timedelta(seconds=1))
+    assert job.posts == ["C1"]
+    claim = await store.run_state("C1", DAY)
+    assert claim is not None and claim.owner == "survivor" and claim.attempts == 2
+
+
+async def test_failed_run_is_retried_then_given_up(engine: AsyncEngine) -> None:
+    """A run that raises is released and retried next tick, up to max_attempts."""
+    store = await scheduled_store(engine)
+    job = FakeJob(fail_times=1)
+    scheduler = DigestScheduler(store, job, SETTINGS)
+    first = await scheduler.tick(DUE)
+    second = await scheduler.tick(DUE + timedelta(minutes=1))
+    assert [o.state for o in first + second] == ["failed", "posted"]
+    assert job.posts == ["C1"]
+    hopeless = FakeJob(fail_times=99)
+    other = DigestScheduler(store, hopeless, SETTINGS)
+    await store.set_schedule("C2", "T1", BERLIN_0830, DUE)
+    states = [o.state for m in range(6) for o in await other.tick(DUE + timedelta(minutes=m))]
+    assert states == ["failed"] * SETTINGS.max_attempts
+
+
+async def test_missed_run_inside_window_posts_and_outside_window_skips(engine: AsyncEngine) -> None:
+    """After downtime: 1 h late still posts; 3 h late (beyond the 2 h window) does not."""
+    store = await scheduled_store(engine)
+    job = FakeJob()
+    await DigestScheduler(store, job, SETTINGS).tick(DUE + timedelta(hours=1))
+    assert job.posts == ["C1"]
+    late_job = FakeJob()
+    await DigestScheduler(store, late_job, SETTINGS).tick(DUE + timedelta(days=1, hours=3))
+    assert late_job.posts == []
+    assert await store.run_state("C1", DAY + timedelta(days=1)) is None
+
+
+async def test_quiet_run_is_recorded_and_not_rerun(engine: AsyncEngine) -> None:
+    """A quiet day (too few stories) posts nothing and is not retried later that day."""
+    store = await scheduled_store(engine)
+    job = FakeJob(quiet=True)
+    scheduler = DigestScheduler(store, job, SETTINGS)
+    outcomes = [o for m in (0, 5, 10) for o in await scheduler.tick(DUE + timedelta(minutes=m))]
+    assert [o.state for o in outcomes] == ["quiet"]
+    assert (await store.run_state("C1", DAY)).state == "quiet"  # type: ignore[union-attr]
+
+
+async def test_run_forever_stops_on_event(engine: AsyncEngine) -> None:
+    """The loop ticks with its clock and exits promptly when asked to stop."""
+    store = await scheduled_store(engine)
+    job = FakeJob()
+    scheduler = DigestScheduler(store, job, SETTINGS, clock=lambda: DUE)
+    stop = asyncio.Event()
+    task = asyncio.create_task(scheduler.run_forever(stop, interval=0.01))
+    await asyncio.sleep(0.2)
+    stop.set()
+    await asyncio.wait_for(task, timeout=2)
+    assert job.posts == ["C1"]
+
+
+async def test_tick_prunes_seen_items_older_than_retention(engine: AsyncEngine) -> None:
+    """Seen items older than keep_seen are forgotten by the daily prune; recent ones stay."""
+    store = await scheduled_store(engine)
+    await store.remember_digest("C1", ["old"], [], DUE - timedelta(days=40))
+    await store.remember_digest("C1", ["new"], [], DUE - timedelta(days=1))
+    await DigestScheduler(store, FakeJob(), SETTINGS).tick(DUE)
+    assert await store.seen_keys("C1", ["old", "new"]) == {"new"}
+
+
+async def test_scheduler_across_berlin_spring_forward_posts_each_day_once(
+    engine: AsyncEngine,
+) -> None:
+    """02:30 daily in Berlin over the spring-forward weekend: one post per day, none skipped."""
+    store = DigestStore(engine)
+    await store.set_schedule("C1", "T1", Schedule(time(2, 30), "Europe/Berlin", "daily"), DUE)
+    job = FakeJob()
+    scheduler = DigestScheduler(store, job, SETTINGS)
+    start = datetime(2026, 3, 27, 22, 0, tzinfo=UTC)
+    days = []
+    for step in range(3 * 24 * 4):  # every 15 minutes for three days
+        days += [o.local_date for o in await scheduler.tick(start + timedelta(minutes=15 * step))]
+    assert days == [date(2026, 3, 28), date(2026, 3, 29), date(2026, 3, 30)]
+    assert len(job.posts) == 3

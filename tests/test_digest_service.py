@@ -1,0 +1,97 @@
+"""Digest settings from the environment, JSON output, and the start-up wiring."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fakes.digest_slack import RecordingSlack
+from fakes.feed_server import Entry, FeedServer, LocalFetcher, rss
+
+from bot.digest.model import Digest, DigestStory
+from bot.digest.render import render_json
+from bot.digest.service import make_digest_service
+from bot.digest.settings import DEFAULT_FEEDS, DigestSettings
+from bot.models import Article, Summary
+from bot.slack.commands import CommandContext, CommandRouter
+from bot.store.db import init_db, make_engine
+
+NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
+
+
+def test_settings_from_env_overrides_and_defaults() -> None:
+    """KEYPOINTS_DEFAULT_FEEDS (comma or space separated) and numbers override defaults."""
+    env = {
+        "KEYPOINTS_DEFAULT_FEEDS": "https://a.test/rss, https://b.test/atom",
+        "KEYPOINTS_DIGEST_CATCH_UP_MINUTES": "30",
+        "KEYPOINTS_DIGEST_MIN_STORIES": "2",
+        "KEYPOINTS_DIGEST_TOP_N": "",
+    }
+    settings = DigestSettings.from_env(env)
+    assert settings.default_feeds == ("https://a.test/rss", "https://b.test/atom")
+    assert settings.catch_up == timedelta(minutes=30) and settings.min_stories == 2
+    assert settings.top_n == 5
+    assert DigestSettings.from_env({}).default_feeds == DEFAULT_FEEDS
+    with pytest.raises(ValueError, match="KEYPOINTS_DIGEST_TOP_N"):
+        DigestSettings.from_env({"KEYPOINTS_DIGEST_TOP_N": "five"})
+
+
+def test_render_json_round_trips_story_fields() -> None:
+    """--json output carries every story field the text output shows."""
+    story = DigestStory("T", "https://x.test/", "S", "b", ("b",), ("V",), NOW, 2.5)
+    data = render_json(Digest("C1", NOW, (story,), new_stories=4, problems=("f: broken",)))
+    assert data["new_stories"] == 4 and data["problems"] == ["f: broken"]
+    assert data["stories"][0] == {
+        "title": "T",
+        "url": "https://x.test/",
+        "site": "S",
+        "also_in": ["V"],
+        "best_line": "b",
+        "bullets": ["b"],
+        "published": NOW.isoformat(),
+        "score": 2.5,
+    }
+
+
+async def test_service_wires_commands_scheduler_and_hook(tmp_path: Path) -> None:
+    """make_digest_service: `feed add` checks the feed, `digest at` schedules, ticks post."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'svc.db'}")
+    await init_db(engine)
+    slack = RecordingSlack(tz="Europe/Berlin")
+
+    async def summarise(url: str) -> Summary:
+        return Summary(Article(("One.", "Two.")), ("One.", "Two."))
+
+    clock = [NOW]
+    async with FeedServer() as server, LocalFetcher() as fetcher:
+        entry = Entry("Wired story about scheduling", "https://x.test/s", "w", NOW)
+        server.routes["/f.xml"] = rss("Wire", [entry])
+        service = make_digest_service(
+            engine,
+            slack,
+            fetcher,
+            settings=DigestSettings(default_feeds=()),
+            summarise=summarise,
+            clock=lambda: clock[0],
+        )
+        router = CommandRouter(on_link=lambda ctx: _unused(ctx))
+        service.commands.register(router)
+        replies: list[str] = []
+
+        async def reply(text: str) -> None:
+            replies.append(text)
+
+        for text in (f"feed add {server.url('/f.xml')}", "digest at 08:30"):
+            await router.dispatch(CommandContext("T1", "C1", "U1", text, (), reply))
+        assert replies[0].startswith("Added Wire")
+        assert "08:30 Europe/Berlin on weekdays" in replies[1]
+        clock[0] = NOW + timedelta(minutes=31)  # 08:31 in Berlin
+        outcomes = await service.scheduler.tick()
+    await engine.dispose()
+    assert [o.state for o in outcomes] == ["posted"]
+    assert len(slack.top_level) == 1 and len(slack.replies) == 1
+
+
+async def _unused(ctx: CommandContext) -> None:
+    raise AssertionError("no link commands here")

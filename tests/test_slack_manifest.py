@@ -1,0 +1,34 @@
+"""The app manifest matches what the code listens for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bot.slack.handlers import COMMAND, SHORTCUT_CALLBACK_ID
+
+MANIFEST = Path(__file__).resolve().parents[1] / "deploy" / "slack-manifest.yml"
+
+
+def test_manifest_declares_the_command_shortcut_events_and_scopes() -> None:
+    """Slash command, shortcut callback id, bot events and scopes agree with the handlers."""
+    manifest = yaml.safe_load(MANIFEST.read_text())
+    features = manifest["features"]
+    assert [c["command"] for c in features["slash_commands"]] == [COMMAND]
+    assert [s["callback_id"] for s in features["shortcuts"]] == [SHORTCUT_CALLBACK_ID]
+    assert features["shortcuts"][0]["type"] == "message"
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    assert events == {"message.channels", "message.groups", "app_mention", "reaction_added"}
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {
+        "chat:write",
+        "channels:history",
+        "groups:history",
+        "app_mentions:read",
+        "commands",
+        "reactions:read",
+        "users:read",
+    } <= scopes
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
