@@ -27,17 +27,21 @@ log = logging.getLogger(__name__)
 Record = dict[str, Any]
 
 
-def parse_line(line: str, lineno: int) -> Record:
-    """One JSONL line → its job object; malformed lines raise ``InputError``."""
+def decode_line(line: str, lineno: int) -> Record:
+    """One JSONL line → a JSON object; anything else raises ``InputError``."""
     try:
         job = json.loads(line)
     except json.JSONDecodeError:
         raise InputError(f"line {lineno}: not valid JSON") from None
     if not isinstance(job, dict):
         raise InputError(f"line {lineno}: expected a JSON object")
+    return job
+
+
+def validate_job(job: Record, lineno: int) -> None:
+    """A job needs one of the ``html``, ``text`` or ``url`` strings."""
     if not any(isinstance(job.get(key), str) for key in ("html", "text", "url")):
         raise InputError(f"line {lineno}: needs an \"html\", \"text\" or \"url\" string")
-    return job
 
 
 def result_record(job_id: Any, summary: Summary | None, error: str | None) -> Record:
@@ -93,8 +97,9 @@ class BatchRunner:
     async def _run_line(self, line: str, lineno: int) -> Record:
         job_id: Any = None
         try:
-            job = parse_line(line, lineno)
+            job = decode_line(line, lineno)
             job_id = job.get("id")
+            validate_job(job, lineno)
             summary = await self._summarise(job)
         except KeypointsError as exc:
             return result_record(job_id, None, exc.message)
@@ -104,16 +109,18 @@ class BatchRunner:
         return result_record(job_id, summary, None)
 
     def _summarise(self, job: Record) -> Awaitable[Summary]:
-        options = {"bullets": self._bullets, "method": self._method}
+        bullets, method = self._bullets, self._method
         url = job.get("url") if isinstance(job.get("url"), str) else None
         if isinstance(job.get("html"), str):
-            return asyncio.to_thread(summarize_html, job["html"], url, **options)
+            return asyncio.to_thread(
+                summarize_html, job["html"], url, bullets=bullets, method=method
+            )
         if isinstance(job.get("text"), str):
-            return asyncio.to_thread(summarize_text, job["text"], **options)
-        assert url is not None  # parse_line guarantees one of the three keys
+            return asyncio.to_thread(summarize_text, job["text"], bullets=bullets, method=method)
+        assert url is not None  # validate_job guarantees one of the three keys
         if self._fetcher is None:
             self._fetcher = self._fetcher_factory()
-        return summarize_url(url, self._fetcher, **options)
+        return summarize_url(url, self._fetcher, bullets=bullets, method=method)
 
 
 def _write(record: Record, out: TextIO) -> int:

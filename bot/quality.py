@@ -87,8 +87,9 @@ _JS_STUB = re.compile(
     r"|requires javascript|needs? javascript",
     re.IGNORECASE,
 )
-# The property name, found by a fast literal scan; the full patterns then only run near it.
-_NOT_FREE_NAME = re.compile("isaccessibleforfree", re.IGNORECASE)
+# The (case-sensitive) schema.org property, found by a fast literal scan (``str.find``: a
+# case-insensitive regex walks every character of a megabyte page); the patterns run near it.
+_NOT_FREE_NAME = "sAccessibleForFree"
 NOT_FREE_WINDOW = 300  # characters around the name that hold its value (JSON or attributes)
 _NOT_FREE = re.compile(
     r"""["']isAccessibleForFree["']\s*:\s*["']?false\b"""
@@ -108,16 +109,21 @@ def count_words(text: str) -> int:
 
 def page_title(html: str) -> str:
     """Text of the page's ``<title>`` ("" when there is none)."""
-    match = _TITLE.search(html[:HEAD_CHARS])
+    start = html.find("<title", 0, HEAD_CHARS)  # literal scans first: see _NOT_FREE_NAME
+    if start == -1:
+        start = html.find("<TITLE", 0, HEAD_CHARS)
+    match = _TITLE.match(html, start, start + HEAD_CHARS) if start != -1 else None
     return " ".join(match.group(1).split()) if match else ""
 
 
 def is_marked_not_free(html: str) -> bool:
     """The page declares schema.org ``isAccessibleForFree: false`` (JSON-LD or microdata)."""
-    for name in _NOT_FREE_NAME.finditer(html):
-        start = max(0, name.start() - NOT_FREE_WINDOW)
-        if _NOT_FREE.search(html, start, name.end() + NOT_FREE_WINDOW):
+    found = html.find(_NOT_FREE_NAME)
+    while found != -1:
+        start = max(0, found - NOT_FREE_WINDOW)
+        if _NOT_FREE.search(html, start, found + NOT_FREE_WINDOW):
             return True
+        found = html.find(_NOT_FREE_NAME, found + 1)
     return False
 
 

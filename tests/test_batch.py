@@ -54,7 +54,7 @@ async def test_mixed_lines_keep_order_and_report_errors_per_line() -> None:
 
 async def test_url_lines_are_refused_by_the_default_address_policy() -> None:
     """A URL line pointing at loopback is an error line, not a fetch."""
-    records = await _run([json.dumps({"id": 1, "url": "http://127.0.0.1:9/article"})])
+    records = await _run([json.dumps({"id": 1, "url": "http://127.0.0.1:8080/article"})])
     assert records[0]["id"] == 1
     assert "private or internal" in str(records[0]["error"])
 

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 import bot.store.cache
 import bot.store.channels
 import bot.store.events  # noqa: F401  (importing registers the tables for init_db)
+from bot.fetch import Fetcher
 from bot.models import Summary
 from bot.settings import Settings
 from bot.slack.commands import CommandRouter
@@ -49,6 +50,8 @@ class Bot:
     router: CommandRouter
     client: AsyncWebClient
     engine: AsyncEngine
+    fetcher: Fetcher  # the one safe fetcher, shared with extensions (the digest's feeds)
+    stack: AsyncExitStack  # extensions push their clean-up here; unwound when the bot stops
 
 
 BotExtension = Callable[[Bot], Awaitable[None]]
@@ -103,8 +106,9 @@ async def running_bot(
             engine = make_engine(settings.database_url)
             stack.push_async_callback(engine.dispose)
         await init_db(engine)
+        fetcher = await stack.enter_async_context(Fetcher(settings.fetch))
         if summarise is None:
-            summarise = await stack.enter_async_context(_pipeline_summariser(settings))
+            summarise = _pipeline_summariser(fetcher)
         if canonicalize is None:
             from bot.fetch.urls import canonicalize_url
 
@@ -128,21 +132,17 @@ async def running_bot(
         router = register_listeners(
             app, service, TriggerOptions(max_links=settings.max_links, reaction=settings.reaction)
         )
-        bot = Bot(settings, app, service, router, client, engine)
+        bot = Bot(settings, app, service, router, client, engine, fetcher, stack)
         for extend in extensions:
             await extend(bot)
         yield bot
 
 
-@asynccontextmanager
-async def _pipeline_summariser(settings: Settings) -> AsyncIterator[Summariser]:
-    """``bot.pipeline.summarize_url`` bound to one shared fetcher for the bot's lifetime."""
-    from bot.fetch import Fetcher
+def _pipeline_summariser(fetcher: Fetcher) -> Summariser:
+    """``bot.pipeline.summarize_url`` bound to the bot's shared fetcher."""
     from bot.pipeline import summarize_url
 
-    async with Fetcher(settings.fetch) as fetcher:
+    async def summarise(url: str, *, bullets: int, method: str) -> Summary:
+        return await summarize_url(url, fetcher, bullets=bullets, method=method)
 
-        async def summarise(url: str, *, bullets: int, method: str) -> Summary:
-            return await summarize_url(url, fetcher, bullets=bullets, method=method)
-
-        yield summarise
+    return summarise

@@ -17,7 +17,7 @@ class Base(DeclarativeBase):
 
 
 def normalise_url(url: str) -> str:
-    """Map the usual spellings (``postgres://``, ``postgresql://``, ``sqlite://``) to async drivers."""
+    """Map ``postgres://``, ``postgresql://`` and ``sqlite://`` URLs to the async drivers."""
     for prefix, driver in (
         ("postgres://", "postgresql+asyncpg://"),
         ("postgresql://", "postgresql+asyncpg://"),

@@ -1,0 +1,44 @@
+"""Plugs the morning digest into a running bot: subcommands, the shared-links hook, and the
+scheduler loop (as a task the bot keeps a reference to and stops on shutdown)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import TYPE_CHECKING
+
+from bot.digest.service import make_digest_service
+from bot.digest.settings import DigestSettings
+
+if TYPE_CHECKING:
+    from bot.slack.app import Bot, BotExtension
+
+SCHEDULER_STOP_TIMEOUT = 30.0  # a digest being posted gets this long to finish on shutdown
+
+
+def digest_extension(
+    settings: DigestSettings | None = None, *, run_scheduler: bool = True
+) -> BotExtension:
+    """An extension for ``running_bot``; the console passes ``run_scheduler=False``."""
+
+    async def extend(bot: Bot) -> None:
+        service = make_digest_service(bot.engine, bot.client, bot.fetcher, settings=settings)
+        service.commands.register(bot.router)
+        bot.service.share_hooks.append(service.commands.share_hook)
+        if not run_scheduler:
+            return
+        stop = asyncio.Event()
+        task = asyncio.create_task(service.scheduler.run_forever(stop), name="digest-scheduler")
+
+        async def shutdown() -> None:
+            stop.set()
+            try:
+                await asyncio.wait_for(task, SCHEDULER_STOP_TIMEOUT)
+            except TimeoutError:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+        bot.stack.push_async_callback(shutdown)
+
+    return extend
