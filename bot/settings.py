@@ -21,7 +21,7 @@ from bot.store.db import DEFAULT_DATABASE_URL
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
-Mode = Literal["socket", "http"]
+Mode = Literal["socket", "http", "oauth"]
 
 
 class SettingsError(KeypointsError):
@@ -46,11 +46,26 @@ class Settings:
     failure_cache_ttl: float = 600.0
     max_links: int = 5
     post_interval: float = 1.0  # seconds between two posts in one channel (Slack: ~1/s)
+    client_id: str | None = None  # with client_secret: multi-workspace OAuth install
+    client_secret: str | None = None
+    # A link job not finished within the lease (its replica died) is re-taken by the sweep.
+    job_lease: float = 120.0  # above the fetch timeout plus posting, so live jobs are not stolen
+    job_sweep_interval: float = 30.0
+    job_max_attempts: int = 3
+    digest_tick: float = 30.0  # seconds between two digest scheduler ticks
     fetch: FetchSettings = field(default_factory=FetchSettings)
 
     @property
+    def oauth(self) -> bool:
+        """Multi-workspace: tokens come from installs through ``/slack/install``."""
+        return bool(self.client_id and self.client_secret)
+
+    @property
     def mode(self) -> Mode | None:
-        """How ``serve`` connects: Socket Mode, HTTP Events API, or None (not configured)."""
+        """How ``serve`` connects: Socket Mode, HTTP Events API (one workspace, or any number
+        installed through OAuth), or None (not configured)."""
+        if self.oauth and self.signing_secret:
+            return "oauth"
         if self.bot_token and self.app_token:
             return "socket"
         if self.bot_token and self.signing_secret:
@@ -62,7 +77,8 @@ class Settings:
         if self.mode is None:
             raise SettingsError(
                 "Slack is not configured: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) "
-                "or SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP); "
+                "or SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP), "
+                "or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_SIGNING_SECRET (OAuth); "
                 "or run `keypoints console` to try the bot offline."
             )
         return self.mode
@@ -87,8 +103,18 @@ class Settings:
             failure_cache_ttl=reader.number("KEYPOINTS_FAILURE_CACHE_TTL", 600.0, 0.0),
             max_links=reader.integer("KEYPOINTS_MAX_LINKS", 5, 1, 20),
             post_interval=reader.number("KEYPOINTS_POST_INTERVAL", 1.0, 0.0),
+            client_id=reader.text("SLACK_CLIENT_ID"),
+            client_secret=reader.text("SLACK_CLIENT_SECRET"),
+            job_lease=reader.number("KEYPOINTS_JOB_LEASE", 120.0, 0.1),
+            job_sweep_interval=reader.number("KEYPOINTS_JOB_SWEEP_INTERVAL", 30.0, 0.1),
+            job_max_attempts=reader.integer("KEYPOINTS_JOB_MAX_ATTEMPTS", 3, 1, 100),
+            digest_tick=reader.number("KEYPOINTS_DIGEST_TICK", 30.0, 0.1),
             fetch=_fetch_settings(values),
         )
+        if bool(settings.client_id) != bool(settings.client_secret):
+            raise SettingsError("set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, or neither")
+        if settings.oauth and settings.app_token:
+            raise SettingsError("OAuth install works over HTTP: unset SLACK_APP_TOKEN")
         if not settings.api_url.startswith(("http://", "https://")):
             raise SettingsError(f"SLACK_API_URL must be an http(s) URL, got {settings.api_url!r}")
         return settings

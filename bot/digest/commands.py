@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.digest.model import Digest
-from bot.digest.render import escape, render_text, truncate
+from bot.digest.render import escape, render_text, truncate_mrkdwn
 from bot.digest.runner import RunResult
 from bot.digest.schedule import Days, Schedule, ScheduleError, next_run, parse_time, zone
 from bot.digest.settings import DigestSettings
@@ -131,7 +131,8 @@ class DigestCommands:
             await ctx.reply("Posted the digest." if result.posted else "No new stories to post.")
         elif verb == "preview":
             digest = await self.preview(ctx.channel_id, await self._tz(ctx))
-            await ctx.reply(f"```{escape(truncate(render_text(digest), 2900))}```")
+            # Keep the line breaks: cut whole lines, never collapse the layout into one line.
+            await ctx.reply(truncate_mrkdwn(escape(render_text(digest)), 2900))
         elif verb == "status":
             current = await self.store.get_schedule(ctx.channel_id)
             state = current.describe() if current else "off"
