@@ -26,6 +26,7 @@ import contextlib
 import gc
 import gzip
 import json
+import os
 import statistics
 import sys
 import time
@@ -36,6 +37,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# OpenBLAS (numpy, used by the summariser) keeps worker threads spinning after each call; their
+# CPU time would be billed to whatever runs next. One thread is also faster on small matrices.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import trafilatura  # noqa: E402
 from lxml.html import fromstring  # noqa: E402

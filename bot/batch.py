@@ -41,7 +41,7 @@ def decode_line(line: str, lineno: int) -> Record:
 def validate_job(job: Record, lineno: int) -> None:
     """A job needs one of the ``html``, ``text`` or ``url`` strings."""
     if not any(isinstance(job.get(key), str) for key in ("html", "text", "url")):
-        raise InputError(f"line {lineno}: needs an \"html\", \"text\" or \"url\" string")
+        raise InputError(f'line {lineno}: needs an "html", "text" or "url" string')
 
 
 def result_record(job_id: Any, summary: Summary | None, error: str | None) -> Record:

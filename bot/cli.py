@@ -33,10 +33,19 @@ def _bullet_count(value: str) -> int:
 def _add_summary_options(parser: argparse.ArgumentParser) -> None:
     from bot.summarize import METHODS
 
-    parser.add_argument("--bullets", type=_bullet_count, default=3, metavar="N",
-                        help="number of key points (1-10, default 3)")
-    parser.add_argument("--method", choices=METHODS, default="default",
-                        help="summarisation algorithm (default: %(default)s)")
+    parser.add_argument(
+        "--bullets",
+        type=_bullet_count,
+        default=3,
+        metavar="N",
+        help="number of key points (1-10, default 3)",
+    )
+    parser.add_argument(
+        "--method",
+        choices=METHODS,
+        default="default",
+        help="summarisation algorithm (default: %(default)s)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,8 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     digest = commands.add_parser("digest", help="build or post a channel's morning digest")
     digest.add_argument("--channel", required=True, help="Slack channel ID, e.g. C0123456")
-    digest.add_argument("--feed", action="append", default=[], metavar="URL",
-                        help="use this feed instead of the channel's own (repeatable)")
+    digest.add_argument(
+        "--feed",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="use this feed instead of the channel's own (repeatable)",
+    )
     mode = digest.add_mutually_exclusive_group(required=True)
     mode.add_argument("--now", action="store_true", help="post the digest to Slack now")
     mode.add_argument("--dry-run", action="store_true", help="print it without posting")
@@ -121,9 +135,7 @@ async def _batch(bullets: int, method: str) -> int:
     from bot.fetch import Fetcher, FetchSettings
 
     settings = FetchSettings.from_env()
-    runner = BatchRunner(
-        bullets=bullets, method=method, fetcher_factory=lambda: Fetcher(settings)
-    )
+    runner = BatchRunner(bullets=bullets, method=method, fetcher_factory=lambda: Fetcher(settings))
     await runner.run(sys.stdin, sys.stdout)
     return EXIT_OK
 

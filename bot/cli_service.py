@@ -36,7 +36,16 @@ def run_service_command(args: argparse.Namespace) -> int:
 def _configure_logging(settings: Settings, *, verbose: bool) -> None:
     from bot.observability.logs import configure_logging
 
-    secrets = [s for s in (settings.bot_token, settings.app_token, settings.signing_secret) if s]
+    secrets = [
+        s
+        for s in (
+            settings.bot_token,
+            settings.app_token,
+            settings.signing_secret,
+            settings.client_secret,
+        )
+        if s
+    ]
     fmt = os.environ.get("LOG_FORMAT", "text").lower()
     if fmt not in ("text", "json"):
         raise InputError(f"LOG_FORMAT must be 'text' or 'json', got {fmt!r}")
@@ -74,7 +83,7 @@ async def _migrate(settings: Settings) -> str | None:
 async def _digest(settings: Settings, args: argparse.Namespace) -> None:
     from slack_sdk.web.async_client import AsyncWebClient
 
-    from bot.digest.render import render_json, render_text
+    from bot.digest.render import render_message, render_text
     from bot.digest.runner import build_digest, pipeline_summariser, run_digest
     from bot.digest.settings import DigestSettings
     from bot.digest.store import DigestStore
@@ -100,20 +109,30 @@ async def _digest(settings: Settings, args: argparse.Namespace) -> None:
                 store = DigestStore(engine)
             if args.dry_run:
                 digest = await build_digest(
-                    args.channel, fetcher=fetcher, summarise=summarise,
-                    settings=digest_settings, store=store, feed_urls=feeds,
+                    args.channel,
+                    fetcher=fetcher,
+                    summarise=summarise,
+                    settings=digest_settings,
+                    store=store,
+                    feed_urls=feeds,
                 )
-                print(json.dumps(render_json(digest), indent=2) if args.json
-                      else render_text(digest))
+                shown = render_message(digest) if args.json else None
+                print(json.dumps(shown, indent=2) if shown else render_text(digest))
                 return
             assert store is not None
             client = AsyncWebClient(
-                token=settings.bot_token, base_url=settings.api_url,
+                token=settings.bot_token,
+                base_url=settings.api_url,
                 retry_handlers=retry_handlers(),
             )
             result = await run_digest(
-                args.channel, client=client, store=store, fetcher=fetcher,
-                summarise=summarise, settings=digest_settings, feed_urls=feeds,
+                args.channel,
+                client=client,
+                store=store,
+                fetcher=fetcher,
+                summarise=summarise,
+                settings=digest_settings,
+                feed_urls=feeds,
             )
             if result.ts is None:
                 print("nothing new to post (quiet rule)", file=sys.stderr)

@@ -11,7 +11,10 @@ and faster than ``trafilatura.extract`` with default settings (``bench/bench_ext
 
 from __future__ import annotations
 
+import logging
+
 import trafilatura
+from lxml.html import HtmlElement
 
 from bot.extraction.blocks import Block, from_trafilatura
 from bot.extraction.cleanup import strip_headline, trim_boilerplate
@@ -23,15 +26,22 @@ from bot.quality import explain_empty
 
 __all__ = ["extract", "extract_blocks"]
 
+log = logging.getLogger(__name__)
 
-def _trafilatura_blocks(tree: object, url: str | None) -> list[Block]:
-    document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        fast=True,  # skip trafilatura's own readability/justext comparison
-        include_comments=False,  # reader comments are not the article
-        with_metadata=False,  # read separately, far cheaper (bot.extraction.metadata)
-    )
+
+def _trafilatura_blocks(tree: HtmlElement, url: str | None) -> list[Block]:
+    """trafilatura's main-text blocks of ``tree`` (which it may prune); [] if it fails."""
+    try:
+        document = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            fast=True,  # skip trafilatura's own readability/justext comparison
+            include_comments=False,  # reader comments are not the article
+            with_metadata=False,  # read separately, far cheaper (bot.extraction.metadata)
+        )
+    except Exception:  # odd markup must end in NoArticle (or readability's try), not a crash
+        log.warning("trafilatura failed on %s", url, exc_info=True)
+        return []
     return from_trafilatura(getattr(document, "body", None))
 
 

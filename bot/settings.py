@@ -49,8 +49,8 @@ class Settings:
     client_id: str | None = None  # with client_secret: multi-workspace OAuth install
     client_secret: str | None = None
     # A link job not finished within the lease (its replica died) is re-taken by the sweep.
-    job_lease: float = 120.0  # above the fetch timeout plus posting, so live jobs are not stolen
-    job_sweep_interval: float = 30.0
+    job_lease: float = 60.0  # renewed while a job runs; after it, the job is presumed orphaned
+    job_sweep_interval: float = 15.0
     job_max_attempts: int = 3
     digest_tick: float = 30.0  # seconds between two digest scheduler ticks
     fetch: FetchSettings = field(default_factory=FetchSettings)
@@ -105,8 +105,8 @@ class Settings:
             post_interval=reader.number("KEYPOINTS_POST_INTERVAL", 1.0, 0.0),
             client_id=reader.text("SLACK_CLIENT_ID"),
             client_secret=reader.text("SLACK_CLIENT_SECRET"),
-            job_lease=reader.number("KEYPOINTS_JOB_LEASE", 120.0, 0.1),
-            job_sweep_interval=reader.number("KEYPOINTS_JOB_SWEEP_INTERVAL", 30.0, 0.1),
+            job_lease=reader.number("KEYPOINTS_JOB_LEASE", 60.0, 0.1),
+            job_sweep_interval=reader.number("KEYPOINTS_JOB_SWEEP_INTERVAL", 15.0, 0.1),
             job_max_attempts=reader.integer("KEYPOINTS_JOB_MAX_ATTEMPTS", 3, 1, 100),
             digest_tick=reader.number("KEYPOINTS_DIGEST_TICK", 30.0, 0.1),
             fetch=_fetch_settings(values),

@@ -14,7 +14,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "cli"
 
 def _runner(**settings: object) -> BatchRunner:
     return BatchRunner(
-        bullets=3, method="default",
+        bullets=3,
+        method="default",
         fetcher_factory=lambda: Fetcher(FetchSettings(**settings)),  # type: ignore[arg-type]
     )
 

@@ -51,8 +51,10 @@ def test_summarize_text_from_stdin_uses_first_line_as_title() -> None:
     assert lines[1].startswith("• ")
 
 
-@pytest.mark.parametrize("method", ["lead", "lexrank", "textrank", "lsa", "luhn", "sumbasic", "kl",
-                                    "reduction", "default"])
+@pytest.mark.parametrize(
+    "method",
+    ["lead", "lexrank", "textrank", "lsa", "luhn", "sumbasic", "kl", "reduction", "default"],
+)
 def test_every_method_is_selectable(method: str, capsys: pytest.CaptureFixture[str]) -> None:
     """Each summarisation method named in the contract runs from the CLI."""
     assert main(["summarize", str(FIXTURES / "article.txt"), "--method", method]) == 0
@@ -67,8 +69,11 @@ def test_every_method_is_selectable(method: str, capsys: pytest.CaptureFixture[s
         (["summarize", str(FIXTURES / "binary.bin")], b"", "binary"),
         (["summarize", str(FIXTURES / "doc.pdf")], b"", "binary"),
         (["summarize", str(FIXTURES / "missing.html")], b"", "No such file"),
-        (["summarize", "-"], b"<html><body><nav><a href='/'>Home</a></nav></body></html>",
-         "article"),
+        (
+            ["summarize", "-"],
+            b"<html><body><nav><a href='/'>Home</a></nav></body></html>",
+            "article",
+        ),
         (["summarize", "ftp://example.com/x"], b"", "URL"),
         (["summarize", "-", "--bullets", "0"], b"x", "between 1 and 10"),
         (["summarize", "-", "--method", "nope"], b"x", "invalid choice"),

@@ -8,11 +8,13 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from lxml.html import fromstring
 
 from bench.metrics import evaluate, score_page
-from bot.errors import NoArticle, Paywalled
+from bot.errors import KeypointsError, NoArticle, Paywalled
 from bot.extract import extract, extract_blocks
 from bot.extraction.blocks import Block, from_html, from_trafilatura
 from bot.extraction.cleanup import strip_headline, trim_boilerplate
@@ -110,6 +112,29 @@ def test_extract_does_not_fail_on_garbage() -> None:
     for junk in ("", "   ", "\x00\x01\x02", "{}", "<<<>>>"):
         with pytest.raises(NoArticle):
             extract(junk)
+
+
+_TAGS = st.sampled_from(["p", "div", "li", "h1", "table", "td", "br", "a", "script", "title"])
+_HTMLISH = st.lists(
+    st.one_of(
+        st.text(max_size=40),
+        _TAGS.map(lambda t: f"<{t}>"),
+        _TAGS.map(lambda t: f"</{t}>"),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_HTMLISH)
+def test_extract_returns_an_article_or_a_keypoints_error(html: str) -> None:
+    """Any HTML-ish string gives an Article with non-empty paragraphs or a KeypointsError."""
+    try:
+        article = extract(html)
+    except KeypointsError:
+        return
+    assert article.paragraphs
+    assert all(p.strip() for p in article.paragraphs)
 
 
 # --- building blocks ---------------------------------------------------------------------------

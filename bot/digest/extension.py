@@ -1,5 +1,8 @@
-"""Plugs the morning digest into a running bot: subcommands, the shared-links hook, and the
-scheduler loop (as a task the bot keeps a reference to and stops on shutdown)."""
+"""Plugs the morning digest into a running bot: subcommands, the shared-links and uninstall
+hooks, and the scheduler loop (as a task the bot keeps a reference to and stops on shutdown).
+
+The digest posts through ``bot.team_client``: with OAuth installs each channel's digest goes
+out with its own workspace's token (schedules carry their team)."""
 
 from __future__ import annotations
 
@@ -22,13 +25,20 @@ def digest_extension(
     """An extension for ``running_bot``; the console passes ``run_scheduler=False``."""
 
     async def extend(bot: Bot) -> None:
-        service = make_digest_service(bot.engine, bot.client, bot.fetcher, settings=settings)
+        service = make_digest_service(bot.engine, bot.team_client, bot.fetcher, settings=settings)
         service.commands.register(bot.router)
         bot.service.share_hooks.append(service.commands.share_hook)
+
+        async def forget_team(team_id: str, channels: set[str]) -> None:
+            await service.store.forget_team(team_id, channels)
+
+        bot.service.uninstall_hooks.append(forget_team)
         if not run_scheduler:
             return
         stop = asyncio.Event()
-        task = asyncio.create_task(service.scheduler.run_forever(stop), name="digest-scheduler")
+        task = asyncio.create_task(
+            service.scheduler.run_forever(stop, bot.settings.digest_tick), name="digest-scheduler"
+        )
 
         async def shutdown() -> None:
             stop.set()

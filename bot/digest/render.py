@@ -71,8 +71,7 @@ def render_blocks(digest: Digest) -> list[Block]:
         "text": {"type": "plain_text", "text": truncate(digest.heading, MAX_HEADER_TEXT)},
     }
     blocks: list[Block] = [header]
-    room = MAX_BLOCKS - 2  # keep one block for the "more" note
-    shown = digest.stories[:room]
+    shown = shown_stories(digest)
     for number, story in enumerate(shown, 1):
         section_text = {"type": "mrkdwn", "text": story_line(story, number)}
         blocks.append({"type": "section", "text": section_text})
@@ -82,6 +81,23 @@ def render_blocks(digest: Digest) -> list[Block]:
         note = f"{left_out} more {'story' if left_out == 1 else 'stories'} not shown. " + note
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
     return blocks
+
+
+def shown_stories(digest: Digest) -> tuple[DigestStory, ...]:
+    """The stories that fit in one message: 50 blocks less the header and the closing note."""
+    return tuple(digest.stories[: MAX_BLOCKS - 2])
+
+
+def render_message(digest: Digest) -> dict[str, Any]:
+    """Exactly what is posted: the message (``text`` + ``blocks``) and its thread replies."""
+    return {
+        "text": render_fallback(digest),
+        "blocks": render_blocks(digest),
+        "thread": [
+            {"text": render_thread_reply(story, number)}
+            for number, story in enumerate(shown_stories(digest), 1)
+        ],
+    }
 
 
 def render_fallback(digest: Digest) -> str:

@@ -23,6 +23,8 @@ from bot.digest.schedule import due_run
 from bot.digest.settings import DigestSettings
 from bot.digest.sources import FeedFetcher
 from bot.digest.store import ChannelSchedule, DigestStore
+from bot.observability.metrics import DIGESTS_POSTED
+from bot.slack.tenancy import team_scope
 
 log = logging.getLogger(__name__)
 
@@ -138,13 +140,17 @@ class DigestScheduler:
             await store.finish_run(channel, day, self.owner, "posted", self._clock(), ts)
 
         try:
-            result = await self._job(channel, entry.schedule.tz, posted)
+            with team_scope(entry.team_id):  # OAuth: post with this workspace's token
+                result = await self._job(channel, entry.schedule.tz, posted)
         except Exception:
             # Give the claim back at once: the next tick retries, up to max_attempts.
             log.exception("digest for %s on %s failed", channel, day)
+            DIGESTS_POSTED.labels("failed").inc()
             await store.release_run(channel, day, self.owner, self._clock())
             return TickOutcome(channel, day, "failed")
         if not result.posted:
             await store.finish_run(channel, day, self.owner, "quiet", self._clock())
         self._finished.add((channel, day))
-        return TickOutcome(channel, day, "posted" if result.posted else "quiet")
+        state = "posted" if result.posted else "quiet"
+        DIGESTS_POSTED.labels(state).inc()
+        return TickOutcome(channel, day, state)

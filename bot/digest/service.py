@@ -40,9 +40,10 @@ def make_digest_service(
     summarise: Summariser | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> DigestService:
-    """Wire store, scheduler and commands; ``client`` is the bot's ``AsyncWebClient``.
+    """Wire store, scheduler and commands; ``client`` is the bot's ``AsyncWebClient`` (or its
+    ``TeamScopedClient``, which posts with the token of the workspace in ``team_scope``).
 
-    ``init_db(engine)`` must have run (it creates the digest tables with the others).
+    ``bot.store.migrate.migrate(engine)`` must have run (it creates the digest tables).
     """
     settings = settings or DigestSettings.from_env()
     summarise = summarise or pipeline_summariser(fetcher, settings.bullets)

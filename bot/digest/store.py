@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.digest.model import FeedState
 from bot.digest.schedule import Days, Schedule, parse_time
+from bot.slack.tenancy import CURRENT_TEAM
 from bot.store.db import Base, make_sessionmaker
 
 URL = String(2048)
@@ -36,6 +37,7 @@ class ChannelFeed(Base):
     url: Mapped[str] = mapped_column(URL, primary_key=True)
     added_by: Mapped[str | None] = mapped_column(ID)
     added_at: Mapped[datetime] = mapped_column(DateTime)
+    team_id: Mapped[str | None] = mapped_column(ID, index=True)  # so uninstall can find it
 
 
 class FeedFetchState(Base):
@@ -133,6 +135,7 @@ class DigestStore:
             "url": url,
             "added_by": user_id,
             "added_at": utc_naive(now),
+            "team_id": CURRENT_TEAM.get(),  # the command's workspace (see bot.slack.tenancy)
         }
         return await self._insert_ignore(ChannelFeed, row)
 
@@ -285,6 +288,34 @@ class DigestStore:
             await session.execute(
                 delete(SharedLink).where(SharedLink.shared_at < utc_naive(before))
             )
+
+    async def forget_team(self, team_id: str, channels: Iterable[str] = ()) -> set[str]:
+        """Delete everything the digest keeps for the workspace's channels (its schedules,
+        feeds, shared links, runs); ``channels`` adds channels known elsewhere. Returns them."""
+        tables: tuple[type[Base], ...] = (DigestSchedule, SharedLink, ChannelFeed)
+        wanted = set(channels)
+        async with self._sessions.begin() as session:
+            for table in tables:
+                column = table.__table__.c
+                wanted.update(
+                    await session.scalars(
+                        select(column.channel_id).where(column.team_id == team_id).distinct()
+                    )
+                )
+            by_channel = (
+                ChannelFeed,
+                FeedFetchState,
+                DigestSchedule,
+                SeenItem,
+                SharedLink,
+                RunClaim,
+            )
+            for table in by_channel:
+                column = table.__table__.c
+                for start in range(0, len(wanted), 500):
+                    chunk = sorted(wanted)[start : start + 500]
+                    await session.execute(delete(table).where(column.channel_id.in_(chunk)))
+        return wanted
 
     # -- run claims ------------------------------------------------------------------------
     async def claim_run(

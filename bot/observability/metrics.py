@@ -8,6 +8,7 @@ unique links cannot blow up the time-series count.
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 import time
 from collections.abc import Iterator
@@ -25,26 +26,36 @@ EVENTS_RECEIVED = Counter(
     "keypoints_events_received", "Slack requests received, by kind.", ["kind"], registry=REGISTRY
 )
 REPLIES_POSTED = Counter(
-    "keypoints_replies_posted", "Messages the bot posted, by kind and outcome.",
-    ["kind", "outcome"], registry=REGISTRY,
+    "keypoints_replies_posted",
+    "Messages the bot posted, by kind and outcome.",
+    ["kind", "outcome"],
+    registry=REGISTRY,
 )
 SUMMARIES = Counter(
-    "keypoints_summaries", "Summaries attempted, by outcome (ok, cached, or an error reason).",
-    ["outcome"], registry=REGISTRY,
+    "keypoints_summaries",
+    "Summaries attempted, by outcome (ok, cached, or an error reason).",
+    ["outcome"],
+    registry=REGISTRY,
 )
 FETCH_FAILURES = Counter(
-    "keypoints_fetch_failures", "Failed page or feed fetches, by reason and domain.",
-    ["reason", "domain"], registry=REGISTRY,
+    "keypoints_fetch_failures",
+    "Failed page or feed fetches, by reason and domain.",
+    ["reason", "domain"],
+    registry=REGISTRY,
 )
 DIGESTS_POSTED = Counter(
-    "keypoints_digests_posted", "Digests posted or skipped, by outcome.", ["outcome"],
+    "keypoints_digests_posted",
+    "Digests posted or skipped, by outcome.",
+    ["outcome"],
     registry=REGISTRY,
 )
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0)
 STAGE_SECONDS = Histogram(
     "keypoints_stage_seconds",
     "Time spent per pipeline stage: fetch, extract, summarise, end_to_end.",
-    ["stage"], buckets=_LATENCY_BUCKETS, registry=REGISTRY,
+    ["stage"],
+    buckets=_LATENCY_BUCKETS,
+    registry=REGISTRY,
 )
 
 _domains: set[str] = set()
@@ -55,7 +66,10 @@ def domain_label(url: str) -> str:
     """The registrable-ish domain of ``url`` (last two labels), capped in cardinality."""
     host = (urlsplit(url).hostname or "").rstrip(".").lower()
     labels = host.split(".")
-    domain = ".".join(labels[-2:]) if len(labels) >= 2 else (host or "invalid")
+    if _is_ip(host):
+        domain = host  # "0.1" would say nothing about 127.0.0.1
+    else:
+        domain = ".".join(labels[-2:]) if len(labels) >= 2 else (host or "invalid")
     with _domains_lock:
         if domain in _domains:
             return domain
@@ -63,6 +77,14 @@ def domain_label(url: str) -> str:
             return "other"
         _domains.add(domain)
     return domain
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 @contextmanager

@@ -2,7 +2,8 @@
 
 ``running_bot`` is used by ``serve``, the console, the tests and the benchmark alike, so all of
 them run the same listeners; only the summariser (real pipeline or a fake) and the transport
-differ.
+differ. With ``SLACK_CLIENT_ID``/``SLACK_CLIENT_SECRET`` the app serves any number of
+workspaces installed through OAuth, their tokens kept in the same database.
 """
 
 from __future__ import annotations
@@ -13,31 +14,43 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-import bot.store.cache
-import bot.store.channels
-import bot.store.events  # noqa: F401  (importing registers the tables for init_db)
 from bot.fetch import Fetcher
 from bot.models import Summary
 from bot.settings import Settings
 from bot.slack.commands import CommandRouter
-from bot.slack.handlers import TriggerOptions, register_listeners
+from bot.slack.handlers import TriggerOptions, register_listeners, register_uninstall
 from bot.slack.pacing import ChannelPacer
 from bot.slack.replier import WebApiReplier
 from bot.slack.service import KeypointsService, ServiceOptions, Summariser
-from bot.store.db import init_db, make_engine
+from bot.slack.tenancy import TeamScopedClient, installed_workspaces, single_workspace
+from bot.store.db import make_engine
+from bot.store.installations import installation_store, oauth_state_store
+from bot.store.migrate import migrate
 
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE_SECONDS = 20.0
+# What the app asks for when installed (keep in step with deploy/slack-manifest.yml).
+BOT_SCOPES = (
+    "app_mentions:read",
+    "channels:history",
+    "chat:write",
+    "commands",
+    "groups:history",
+    "reactions:read",
+    "users:read",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +61,12 @@ class Bot:
     app: AsyncApp
     service: KeypointsService
     router: CommandRouter
-    client: AsyncWebClient
+    client: AsyncWebClient  # no token in OAuth mode: use ``team_client`` to post
     engine: AsyncEngine
     fetcher: Fetcher  # the one safe fetcher, shared with extensions (the digest's feeds)
     stack: AsyncExitStack  # extensions push their clean-up here; unwound when the bot stops
+    team_client: TeamScopedClient  # posts with the token of the team in ``team_scope``
+    installations: AsyncInstallationStore | None = None  # OAuth mode only
 
 
 BotExtension = Callable[[Bot], Awaitable[None]]
@@ -74,18 +89,32 @@ def build_web_client(settings: Settings) -> AsyncWebClient:
     )
 
 
-def build_app(settings: Settings, client: AsyncWebClient) -> AsyncApp:
+def build_app(
+    settings: Settings, client: AsyncWebClient, engine: AsyncEngine | None = None
+) -> AsyncApp:
     """A bolt app that verifies signatures whenever a signing secret is configured.
 
-    ``process_before_response`` is on: our listeners only *schedule* work on the service
-    (microseconds), so running them before the ack costs nothing, and every piece of work is
-    in the service's task set, referenced and drainable, before Slack hears back."""
+    ``process_before_response`` is on: our listeners only record jobs and *schedule* work on
+    the service (milliseconds), so running them before the ack costs little, and every piece
+    of work is durable, or in the service's task set, before Slack hears back. In OAuth mode
+    (``engine`` given) bolt authorises each request with the token its workspace installed."""
+    oauth_settings = None
+    if settings.oauth:
+        assert engine is not None and settings.client_id and settings.client_secret
+        oauth_settings = AsyncOAuthSettings(
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            scopes=list(BOT_SCOPES),
+            installation_store=installation_store(settings.client_id, engine),
+            state_store=oauth_state_store(engine),
+        )
     return AsyncApp(
         name="keypoints",
-        client=client,
+        client=client,  # oauth.v2.access goes through it, so to SLACK_API_URL
         signing_secret=settings.signing_secret or "",
         request_verification_enabled=bool(settings.signing_secret),
         process_before_response=True,
+        oauth_settings=oauth_settings,
     )
 
 
@@ -105,7 +134,7 @@ async def running_bot(
         if engine is None:
             engine = make_engine(settings.database_url)
             stack.push_async_callback(engine.dispose)
-        await init_db(engine)
+        await migrate(engine)
         fetcher = await stack.enter_async_context(Fetcher(settings.fetch))
         if summarise is None:
             summarise = _pipeline_summariser(fetcher)
@@ -114,10 +143,18 @@ async def running_bot(
 
             canonicalize = canonicalize_url
         client = build_web_client(settings)
+        app = build_app(settings, client, engine)
+        installations = app.installation_store if settings.oauth else None
+        clients = (
+            installed_workspaces(installations, client)
+            if installations is not None
+            else single_workspace(client)
+        )
+        team_client = TeamScopedClient(clients, client)
         service = KeypointsService(
             engine,
             summarise,
-            WebApiReplier(client),
+            WebApiReplier(team_client),
             canonicalize=canonicalize,
             pacer=ChannelPacer(settings.post_interval),
             options=ServiceOptions(
@@ -125,14 +162,28 @@ async def running_bot(
                 method=settings.method,
                 cache_ttl=settings.cache_ttl,
                 failure_cache_ttl=settings.failure_cache_ttl,
+                job_lease=settings.job_lease,
+                job_max_attempts=settings.job_max_attempts,
             ),
         )
         stack.push_async_callback(service.drain, SHUTDOWN_GRACE_SECONDS)
-        app = build_app(settings, client)
         router = register_listeners(
             app, service, TriggerOptions(max_links=settings.max_links, reaction=settings.reaction)
         )
-        bot = Bot(settings, app, service, router, client, engine, fetcher, stack)
+        if installations is not None:
+            register_uninstall(app, service, installations)
+        bot = Bot(
+            settings,
+            app,
+            service,
+            router,
+            client,
+            engine,
+            fetcher,
+            stack,
+            team_client,
+            installations,
+        )
         for extend in extensions:
             await extend(bot)
         yield bot

@@ -1,7 +1,9 @@
 """Listeners on the bolt ``AsyncApp``: turn Slack payloads into ``LinkRequest``s.
 
-Every listener returns at once (bolt acknowledges within Slack's 3 seconds) and hands the
-work, including store look-ups and Web API calls, to ``service.spawn``.
+Every listener returns within milliseconds (bolt acknowledges within Slack's 3 seconds). When
+the links are in the payload itself (a message, a mention with links) they are written as
+durable jobs *before* the ack, so a replica dying right after acknowledging loses nothing;
+everything slower (summarising, posting, reading a thread parent) goes to ``service.spawn``.
 """
 
 from __future__ import annotations
@@ -11,15 +13,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.listener.async_builtins import AsyncTokenRevocationListeners
 from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.observability.metrics import EVENTS_RECEIVED
 from bot.slack.commands import CommandContext, CommandRouter
 from bot.slack.links import links_in_message, links_in_text
 from bot.slack.predicates import is_fresh_human_message, thread_root
-from bot.slack.render import notice_message
+from bot.slack.render import GENERIC_FAILURE, failure_message, notice_message
 from bot.slack.service import KeypointsService, LinkRequest
+from bot.slack.tenancy import team_scope
 from bot.store.channels import auto_enabled, set_auto
 
 log = logging.getLogger(__name__)
@@ -54,24 +60,30 @@ def register_listeners(
         summary="reply to every link posted in this channel, or only when asked",
     )
 
+    @app.middleware
+    async def count_requests(body: dict[str, Any], next: Any) -> None:
+        EVENTS_RECEIVED.labels(_kind(body)).inc()
+        await next()
+
     @app.event("message")
     async def on_message(event: dict[str, Any], body: dict[str, Any]) -> None:
         if not is_fresh_human_message(event):
             return  # edits, unfurl echoes (message_changed), joins, bots: never a request
         urls = links_in_message(event, opts.max_links)
         if urls:
-            team = _team(body, event)
-            service.spawn(
-                triggers.message(body.get("event_id"), team, event, urls),
-                reply_on_error=_thread_request(team, event, urls),
-            )
+            await triggers.message(body.get("event_id"), _team(body, event), event, urls)
 
     @app.event("app_mention")
     async def on_mention(
         event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        if is_fresh_human_message(event):
-            team = _team(body, event)
+        if not is_fresh_human_message(event):
+            return
+        team = _team(body, event)
+        urls = links_in_message(event, opts.max_links)
+        if urls:  # the links are right here: accept them before the ack
+            await triggers.accept(body.get("event_id"), _thread_request(team, event, urls))
+        else:  # reading the thread parent is a Web API call: do it after the ack
             service.spawn(
                 triggers.mention(body.get("event_id"), team, event, client),
                 reply_on_error=_thread_request(team, event, []),
@@ -90,7 +102,9 @@ def register_listeners(
     @app.command(COMMAND)
     async def on_command(ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
-        service.spawn(router.dispatch(triggers.command_context(body)))
+        # The task copies the context: subcommands (the digest's) act for this workspace.
+        with team_scope(str(body.get("team_id") or "")):
+            service.spawn(router.dispatch(triggers.command_context(body)))
 
     @app.shortcut(SHORTCUT_CALLBACK_ID)
     async def on_shortcut(ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -110,14 +124,31 @@ class _Triggers:
     async def message(
         self, event_id: str | None, team_id: str, event: Mapping[str, Any], urls: list[str]
     ) -> None:
-        if not await self.service.first_delivery(event_id):
-            return  # a retry of a delivery already handled
-        channel_id = str(event["channel"])
-        await self.service.notify_shared(
-            team_id, channel_id, str(event["user"]), str(event["ts"]), urls
-        )
-        if await auto_enabled(self.service.engine, team_id, channel_id):
-            await self.service.answer(_thread_request(team_id, event, urls))
+        """Runs before the ack: share hooks, then the links as jobs when auto mode is on."""
+        request = _thread_request(team_id, event, urls)
+        try:
+            if not await self.service.first_delivery(event_id):
+                return  # a retry of a delivery already handled
+            await self.service.notify_shared(
+                team_id, request.channel_id, request.user_id, request.message_ts, urls
+            )
+            if await auto_enabled(self.service.engine, team_id, request.channel_id):
+                await self.service.enqueue(request)
+        except Exception:
+            self._accept_failed(request)
+
+    async def accept(self, event_id: str | None, request: LinkRequest) -> None:
+        """Runs before the ack: record the request's links as jobs."""
+        try:
+            if await self.service.first_delivery(event_id):
+                await self.service.enqueue(request)
+        except Exception:
+            self._accept_failed(request)
+
+    def _accept_failed(self, request: LinkRequest) -> None:
+        # The database is failing: say so in the thread rather than leave the user waiting.
+        log.exception("could not accept the links of %s", request.message_ts)
+        self.service.spawn(self.service.reply_notice(request, failure_message(GENERIC_FAILURE)))
 
     async def mention(
         self, event_id: str | None, team_id: str, event: Mapping[str, Any], client: AsyncWebClient
@@ -228,6 +259,34 @@ class _Triggers:
                 f"Auto mode is *off*: mention me, react with :{self.options.reaction}: "
                 "or use the *Key points* shortcut to ask."
             )
+
+
+def register_uninstall(
+    app: AsyncApp, service: KeypointsService, store: AsyncInstallationStore
+) -> None:
+    """OAuth mode: ``tokens_revoked`` drops the revoked tokens; ``app_uninstalled`` drops all
+    of the workspace's tokens and then its settings (channels, digest schedules and feeds)."""
+    revocation = AsyncTokenRevocationListeners(store)
+
+    @app.event("tokens_revoked")
+    async def on_tokens_revoked(event: dict[str, Any], context: AsyncBoltContext) -> None:
+        await revocation.handle_tokens_revoked_events(event, context)
+
+    @app.event("app_uninstalled")
+    async def on_uninstalled(context: AsyncBoltContext) -> None:
+        await revocation.handle_app_uninstalled_events(context)
+        if context.team_id:
+            await service.forget_team(context.team_id)
+            log.info("uninstalled from %s: tokens and settings removed", context.team_id)
+
+
+def _kind(body: Mapping[str, Any]) -> str:
+    """A bounded label for a Slack request: the event type, ``command`` or the payload type."""
+    if body.get("command"):
+        return "command"
+    if body.get("type") == "event_callback":
+        return str((body.get("event") or {}).get("type") or "event")[:40]
+    return str(body.get("type") or "other")[:40]
 
 
 def _team(body: Mapping[str, Any], event: Mapping[str, Any]) -> str:

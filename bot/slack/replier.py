@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.slack.render import SlackMessage
+from bot.slack.tenancy import TeamScopedClient
 
 
 class Replier(Protocol):
@@ -32,9 +33,10 @@ class Replier(Protocol):
 
 
 class WebApiReplier:
-    """``Replier`` over an ``AsyncWebClient`` (which carries the retry handlers)."""
+    """``Replier`` over an ``AsyncWebClient`` (which carries the retry handlers), or over a
+    ``TeamScopedClient`` that picks the workspace's token per call."""
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient | TeamScopedClient) -> None:
         self.client = client
 
     async def post(self, channel_id: str, thread_ts: str | None, message: SlackMessage) -> None:

@@ -1,8 +1,10 @@
 """``serve``: run the bot over Socket Mode (app token set) or the HTTP Events API.
 
 HTTP mode serves ``POST /slack/events`` (events, commands, shortcuts, interactivity; bolt checks
-the signature) and ``GET /healthz`` with aiohttp. Both modes stop on SIGINT/SIGTERM, letting
-replies in progress finish first.
+the signature), and in OAuth mode ``GET /slack/install`` and ``GET /slack/oauth_redirect``.
+Both modes serve ``GET /healthz`` (checks the database) and ``GET /metrics`` (Prometheus) on
+``PORT``, sweep up link jobs whose replica died, and stop on SIGINT/SIGTERM, letting replies in
+progress finish first.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from sqlalchemy import text
 
+from bot.observability.metrics import CONTENT_TYPE, exposition
 from bot.settings import Settings
 from bot.slack.app import Bot, BotExtension, running_bot
 from bot.store.cache import purge_expired
@@ -27,6 +32,7 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HOUSEKEEPING_INTERVAL = 3600.0
 CLAIM_RETENTION = 86400.0  # Slack retries for minutes; a day leaves a wide margin
+HEALTH_TIMEOUT = 2.0  # a database slower than this to answer SELECT 1 counts as down
 
 
 async def serve(
@@ -53,6 +59,7 @@ async def _run(
 ) -> None:
     async with running_bot(settings, extensions=extensions) as bot:
         housekeeping = asyncio.create_task(_housekeeping(bot))
+        sweeping = asyncio.create_task(sweep_jobs(bot, settings.job_sweep_interval))
         try:
             if mode == "socket":
                 assert settings.app_token is not None
@@ -64,27 +71,63 @@ async def _run(
                     log.info("listening on port %d (POST %s)", settings.port, EVENTS_PATH)
                     await stop.wait()
         finally:
-            housekeeping.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await housekeeping
+            for task in (housekeeping, sweeping):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
 
 def http_app(bot: Bot, *, events: bool = True) -> web.Application:
-    """The aiohttp application: Slack's request URL (unless ``events`` is off) and a health
-    check."""
+    """The aiohttp application: Slack's request URL and the OAuth pages (unless ``events`` is
+    off), a health check and the metrics."""
 
     async def slack_events(request: web.Request) -> web.Response:
         bolt_response = await bot.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(_: web.Request) -> web.Response:
+        problem = await database_problem(bot)
+        if problem is not None:
+            return web.json_response({"ok": False, "reason": problem}, status=503)
         return web.json_response({"ok": True, "pending": bot.service.pending})
+
+    async def metrics(_: web.Request) -> web.Response:
+        response = web.Response(body=exposition())
+        response.headers["Content-Type"] = CONTENT_TYPE
+        return response
 
     app = web.Application()
     if events:
         app.router.add_post(EVENTS_PATH, slack_events)
+        flow = bot.app.oauth_flow
+        if flow is not None:
+            app.router.add_get(flow.install_path, _oauth_page(flow.handle_installation))
+            app.router.add_get(flow.redirect_uri_path, _oauth_page(flow.handle_callback))
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
     return app
+
+
+def _oauth_page(handle: Any) -> Any:
+    """An aiohttp handler for one step of bolt's OAuth flow (install page, or callback)."""
+
+    async def page(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await handle(await to_bolt_request(request)))
+
+    return page
+
+
+async def database_problem(bot: Bot) -> str | None:
+    """None when the database answers ``SELECT 1`` quickly; otherwise a short reason."""
+    try:
+        async with asyncio.timeout(HEALTH_TIMEOUT), bot.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except TimeoutError:
+        return "database timeout"
+    except Exception as exc:  # no details: the health check is unauthenticated
+        log.warning("health check: database unavailable: %s", type(exc).__name__)
+        return "database unavailable"
+    return None
 
 
 @contextlib.asynccontextmanager
@@ -110,6 +153,16 @@ async def serve_socket_mode(bot: Bot, app_token: str, stop: asyncio.Event) -> No
         await stop.wait()
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+async def sweep_jobs(bot: Bot, interval: float) -> None:
+    """Every ``interval`` seconds, finish link jobs whose replica stopped before posting."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await bot.service.sweep()
+        except Exception:
+            log.exception("job sweep failed")
 
 
 async def _housekeeping(bot: Bot) -> None:

@@ -1,15 +1,20 @@
 """The work behind every trigger: dedupe → cache → summarise → render → post.
 
-Slack wants an acknowledgement within 3 seconds, so listeners only ``spawn`` work here and
-return. The service keeps a reference to every task it starts (an un-referenced task can be
-garbage-collected mid-flight) and ``drain`` waits for them at shutdown. Every outcome is a
-reply: a summary, the ``KeypointsError`` message, or a generic line for unexpected errors.
+Slack wants an acknowledgement within 3 seconds, so listeners only record the work as durable
+jobs (``enqueue``, a few milliseconds) and ``spawn`` the rest. The service keeps a reference to
+every task it starts (an un-referenced task can be garbage-collected mid-flight) and ``drain``
+waits for them at shutdown. A job whose replica died is finished by another one's ``sweep``.
+Every outcome is a reply: a summary, the ``KeypointsError`` message, or a generic line for
+unexpected errors.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -19,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.errors import KeypointsError
 from bot.models import Summary
+from bot.observability.metrics import REPLIES_POSTED, SUMMARIES
 from bot.slack.pacing import ChannelPacer
 from bot.slack.render import (
     GENERIC_FAILURE,
@@ -27,7 +33,8 @@ from bot.slack.render import (
     summary_message,
 )
 from bot.slack.replier import Replier
-from bot.store import events
+from bot.slack.tenancy import team_scope
+from bot.store import events, jobs, teams
 from bot.store.cache import CachedFailure, get_cached, put_cached
 
 log = logging.getLogger(__name__)
@@ -56,6 +63,9 @@ class Summariser(Protocol):
 ShareHook = Callable[[str, str, str, str, Sequence[str]], Awaitable[None]]
 """Called as ``hook(team_id, channel_id, user_id, message_ts, urls)`` for links shared."""
 
+UninstallHook = Callable[[str, set[str]], Awaitable[None]]
+"""Called as ``hook(team_id, channel_ids)`` when a workspace uninstalls the app."""
+
 
 @dataclass(frozen=True, slots=True)
 class LinkRequest:
@@ -79,6 +89,13 @@ class ServiceOptions:
     method: str = "default"
     cache_ttl: float = 86400.0
     failure_cache_ttl: float = 600.0
+    job_lease: float = 60.0
+    job_max_attempts: int = 3
+
+
+def replica_name() -> str:
+    """Identifies this process in job leases: host, pid and a random suffix."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class KeypointsService:
@@ -93,6 +110,7 @@ class KeypointsService:
         canonicalize: Callable[[str], str],
         pacer: ChannelPacer | None = None,
         options: ServiceOptions | None = None,
+        owner: str | None = None,
     ) -> None:
         self.engine = engine
         self.summarise = summarise
@@ -100,7 +118,9 @@ class KeypointsService:
         self.canonicalize = canonicalize
         self.pacer = pacer or ChannelPacer()
         self.options = options or ServiceOptions()
+        self.owner = owner or replica_name()
         self.share_hooks: list[ShareHook] = []
+        self.uninstall_hooks: list[UninstallHook] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         self._in_flight: dict[tuple[str, int, str], asyncio.Task[Summary | CachedFailure]] = {}
 
@@ -171,27 +191,117 @@ class KeypointsService:
             except Exception:
                 log.exception("share hook %r failed", hook)
 
+    async def forget_team(self, team_id: str) -> None:
+        """Remove a workspace's settings, here and (through the hooks) in the digest."""
+        channels = await teams.forget_team(self.engine, team_id)
+        for hook in list(self.uninstall_hooks):
+            await hook(team_id, channels)
+
     # -- answering ---------------------------------------------------------------------------
 
     async def answer(self, request: LinkRequest) -> None:
         """Reply to every link of ``request`` (in parallel; posts are paced per channel)."""
-        await asyncio.gather(*(self._answer_one(request, url) for url in request.urls))
+        if not request.dedupe:
+            await asyncio.gather(*(self._answer_once(request, url) for url in request.urls))
+            return
+        await self.run_jobs(await self.accept(request))
+
+    async def enqueue(self, request: LinkRequest) -> int:
+        """Record the request's links as durable jobs now (before Slack's ack) and answer them
+        in the background; returns how many were new."""
+        accepted = await self.accept(request)
+        if accepted:
+            self.spawn(self.run_jobs(accepted), reply_on_error=request)
+        return len(accepted)
+
+    async def accept(self, request: LinkRequest) -> list[jobs.Job]:
+        """One leased job per link not yet claimed for this message (retries and duplicate
+        deliveries, on any replica, create nothing)."""
+        created = []
+        for url in request.urls:
+            spec = jobs.JobSpec(
+                team_id=request.team_id,
+                channel_id=request.channel_id,
+                message_ts=request.message_ts,
+                url=self._key(url),
+                posted_url=url,
+                thread_ts=request.thread_ts,
+                user_id=request.user_id,
+                bullets=request.bullets,
+            )
+            job = await jobs.create_job(
+                self.engine, spec, owner=self.owner, lease=self.options.job_lease
+            )
+            if job is None:
+                log.info("already answered %s in %s/%s", spec.url, spec.channel_id, spec.message_ts)
+            else:
+                created.append(job)
+        return created
+
+    async def run_jobs(self, accepted: Sequence[jobs.Job]) -> None:
+        await asyncio.gather(*(self._run_job(job) for job in accepted))
+
+    async def sweep(self) -> int:
+        """Re-take jobs whose replica died (lease expired) and answer them; how many."""
+        taken = await jobs.take_expired(
+            self.engine,
+            owner=self.owner,
+            lease=self.options.job_lease,
+            max_attempts=self.options.job_max_attempts,
+        )
+        for job in taken:
+            log.warning(
+                "finishing job %d (attempt %d) of a replica that stopped", job.id, job.attempts
+            )
+            self.spawn(self._run_job(job))
+        return len(taken)
 
     async def reply_notice(self, request: LinkRequest, message: SlackMessage) -> None:
         """A non-summary answer (help, no links found), ephemeral when possible."""
-        await self._deliver(request, message, ok=False)
+        await self._deliver(request, message, ok=False, kind="notice")
 
-    async def _answer_one(self, request: LinkRequest, url: str) -> None:
+    def _key(self, url: str) -> str:
+        try:
+            return self.canonicalize(url)
+        except KeypointsError:
+            return url  # the job still runs and replies with the error
+
+    async def _run_job(self, job: jobs.Job) -> None:
+        spec = job.spec
+        request = LinkRequest(
+            team_id=spec.team_id,
+            channel_id=spec.channel_id,
+            user_id=spec.user_id,
+            message_ts=spec.message_ts,
+            thread_ts=spec.thread_ts,
+            urls=(spec.posted_url,),
+            bullets=spec.bullets,
+        )
+        heartbeat = asyncio.create_task(self._keep_lease(job.id))
+        try:
+            await self._answer_once(request, spec.posted_url)
+        finally:
+            heartbeat.cancel()
+        try:
+            await jobs.finish_job(self.engine, job.id, self.owner)
+        except Exception:  # it stays pending; a sweep will see it (and may post it again)
+            log.exception("could not mark job %d done", job.id)
+
+    async def _keep_lease(self, job_id: int) -> None:
+        """Renew the job's lease every third of it while the answer is being worked on."""
+        lease = self.options.job_lease
+        while True:
+            await asyncio.sleep(lease / 3)
+            try:
+                if not await jobs.renew_lease(self.engine, job_id, self.owner, lease):
+                    return  # taken over (we were presumed dead): nothing left to keep
+            except Exception:
+                log.exception("could not renew the lease of job %d", job_id)
+
+    async def _answer_once(self, request: LinkRequest, url: str) -> None:
         message: SlackMessage
         try:
             key = self.canonicalize(url)
-            if request.dedupe and not await events.claim_link(
-                self.engine, request.team_id, request.channel_id, request.message_ts, key
-            ):
-                log.info(
-                    "already answered %s in %s/%s", key, request.channel_id, request.message_ts
-                )
-                return
             outcome = await self._outcome(url, key, request.bullets or self.options.bullets)
             if isinstance(outcome, Summary):
                 message, ok = summary_message(outcome, url), True
@@ -203,7 +313,7 @@ class KeypointsService:
             log.exception("could not answer %s", url)
             message, ok = failure_message(GENERIC_FAILURE, url), False
         try:
-            await self._deliver(request, message, ok=ok)
+            await self._deliver(request, message, ok=ok, kind="summary" if ok else "failure")
         except Exception:
             log.exception("could not post the reply for %s to %s", url, request.channel_id)
 
@@ -211,6 +321,7 @@ class KeypointsService:
         """Cached outcome, or one fresh summarisation shared by concurrent requests."""
         cached = await get_cached(self.engine, key, bullets, self.options.method)
         if cached is not None:
+            SUMMARIES.labels("cached").inc()
             return cached
         flight_key = (key, bullets, self.options.method)
         task = self._in_flight.get(flight_key)
@@ -244,7 +355,18 @@ class KeypointsService:
         except Exception:
             log.exception("could not cache the outcome for %s", keys[0])
 
-    async def _deliver(self, request: LinkRequest, message: SlackMessage, *, ok: bool) -> None:
+    async def _deliver(
+        self, request: LinkRequest, message: SlackMessage, *, ok: bool, kind: str
+    ) -> None:
+        try:
+            with team_scope(request.team_id):  # OAuth: post with this workspace's token
+                await self._send(request, message, ok=ok)
+        except Exception:
+            REPLIES_POSTED.labels(kind, "error").inc()
+            raise
+        REPLIES_POSTED.labels(kind, "ok").inc()
+
+    async def _send(self, request: LinkRequest, message: SlackMessage, *, ok: bool) -> None:
         if request.response_url and (not ok or request.public_response):
             await self.replier.respond(request.response_url, message, public=ok)
             return

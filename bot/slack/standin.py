@@ -31,6 +31,7 @@ class ApiCall:
     method: str
     args: dict[str, Any]
     at: float
+    token: str | None = None  # the bearer token the call carried (which workspace posted)
 
 
 @dataclass(slots=True)
@@ -55,6 +56,7 @@ class SlackStandIn:
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _changed: asyncio.Condition | None = None
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    oauth_team: str = TEAM_ID  # the workspace ``oauth.v2.access`` says installed the app
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -159,11 +161,12 @@ class SlackStandIn:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args = await _arguments(request)
-        await self._record(method, args)
+        auth = request.headers.get("Authorization", "")
+        await self._record(method, args, auth.removeprefix("Bearer ") or None)
         failure = self._take_failure(method)
         if failure is not None:
             return web.json_response(failure.body, status=failure.status, headers=failure.headers)
-        return web.json_response(self._answer(method, args))
+        return web.json_response(self._answer(method, args, auth.removeprefix("Bearer ")))
 
     async def _response_url(self, request: web.Request) -> web.Response:
         args = await _arguments(request)
@@ -186,8 +189,8 @@ class SlackStandIn:
             self._sockets.remove(ws)
         return ws
 
-    async def _record(self, method: str, args: dict[str, Any]) -> None:
-        self.calls.append(ApiCall(method, args, time.monotonic()))
+    async def _record(self, method: str, args: dict[str, Any], token: str | None = None) -> None:
+        self.calls.append(ApiCall(method, args, time.monotonic(), token))
         await self._notify()
 
     async def _notify(self) -> None:
@@ -205,13 +208,15 @@ class SlackStandIn:
             queue.pop(0)
         return failure
 
-    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _answer(self, method: str, args: dict[str, Any], token: str = "") -> dict[str, Any]:
         if method == "auth.test":
             return {
                 "ok": True,
                 "user_id": BOT_USER_ID,
                 "bot_id": BOT_ID,
-                "team_id": TEAM_ID,
+                "team_id": token.removeprefix("xoxb-installed-")
+                if "-installed-" in token
+                else TEAM_ID,
                 "user": "keypoints",
                 "team": "Local",
                 "url": f"{self.base_url}/",
@@ -238,6 +243,19 @@ class SlackStandIn:
             return {
                 "ok": True,
                 "user": {"id": args.get("user"), "tz": "Europe/London", "tz_offset": 0},
+            }
+        if method == "oauth.v2.access":  # the install: a bot token for ``oauth_team``
+            return {
+                "ok": True,
+                "app_id": "AKEYPOINTS",
+                "authed_user": {"id": "UINSTALLER"},
+                "scope": "chat:write,commands",
+                "token_type": "bot",
+                "access_token": f"xoxb-installed-{self.oauth_team}",
+                "bot_user_id": BOT_USER_ID,
+                "team": {"id": self.oauth_team, "name": f"Team {self.oauth_team}"},
+                "enterprise": None,
+                "is_enterprise_install": False,
             }
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://{self.host}:{self.port}/socket"}

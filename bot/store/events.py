@@ -3,19 +3,20 @@
 Slack retries deliveries (``X-Slack-Retry-Num``), echoes a message as ``message_changed`` after
 an unfurl, and sends a mention both as ``message`` and ``app_mention``. Each handled thing is
 claimed with an INSERT that a unique key makes succeed once, so exactly one reply goes out even
-with several workers.
+with several workers. (Links are claimed as durable jobs, in ``bot.store.jobs``.)
 """
 
 from __future__ import annotations
 
 import time
 
-from sqlalchemy import Float, String, UniqueConstraint, delete
+from sqlalchemy import Float, String, delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.db import Base
 from bot.store.dialect import conflict_insert
+from bot.store.jobs import JobSpec, create_job, forget_finished_before
 
 
 class ProcessedEvent(Base):
@@ -25,20 +26,6 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     received_at: Mapped[float] = mapped_column(Float, index=True)
-
-
-class LinkClaim(Base):
-    """One link of one message, answered (or being answered) once."""
-
-    __tablename__ = "slack_link_claims"
-    __table_args__ = (UniqueConstraint("team_id", "channel_id", "message_ts", "url"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    team_id: Mapped[str] = mapped_column(String(32))
-    channel_id: Mapped[str] = mapped_column(String(32))
-    message_ts: Mapped[str] = mapped_column(String(32))
-    url: Mapped[str] = mapped_column(String(2048))
-    claimed_at: Mapped[float] = mapped_column(Float, index=True)
 
 
 async def claim_event(engine: AsyncEngine, event_id: str) -> bool:
@@ -57,22 +44,10 @@ async def claim_event(engine: AsyncEngine, event_id: str) -> bool:
 async def claim_link(
     engine: AsyncEngine, team_id: str, channel_id: str, message_ts: str, url: str
 ) -> bool:
-    """True the first time this link of this message is claimed, False afterwards."""
-    table = LinkClaim.__table__
-    async with engine.begin() as conn:
-        stmt = (
-            conflict_insert(conn, table)  # type: ignore[arg-type]
-            .values(
-                team_id=team_id,
-                channel_id=channel_id,
-                message_ts=message_ts,
-                url=url,
-                claimed_at=time.time(),
-            )
-            .on_conflict_do_nothing(index_elements=["team_id", "channel_id", "message_ts", "url"])
-            .returning(table.c.id)
-        )
-        return (await conn.execute(stmt)).first() is not None
+    """True the first time this link of this message is claimed, False afterwards (a bare
+    ``create_job``: the job table's unique key is the claim)."""
+    spec = JobSpec(team_id, channel_id, message_ts, url, url, None, "", None)
+    return await create_job(engine, spec, owner="claim", lease=0.0) is not None
 
 
 async def forget_older_than(engine: AsyncEngine, seconds: float) -> int:
@@ -80,5 +55,4 @@ async def forget_older_than(engine: AsyncEngine, seconds: float) -> int:
     cutoff = time.time() - seconds
     async with engine.begin() as conn:
         a = await conn.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < cutoff))
-        b = await conn.execute(delete(LinkClaim).where(LinkClaim.claimed_at < cutoff))
-    return int(a.rowcount or 0) + int(b.rowcount or 0)
+    return int(a.rowcount or 0) + await forget_finished_before(engine, cutoff)

@@ -22,6 +22,8 @@ from bot.store.db import Base
 # Every module that defines tables; importing them registers the tables on Base.metadata.
 TABLE_MODULES = (
     "bot.store.events",
+    "bot.store.jobs",
+    "bot.store.installations",
     "bot.store.channels",
     "bot.store.cache",
     "bot.digest.store",

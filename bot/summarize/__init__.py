@@ -14,7 +14,7 @@ from bot.summarize import default
 from bot.summarize.candidates import Candidate, bullet_budget, content_sentences, mark_repeats
 from bot.summarize.language import term_normaliser
 from bot.summarize.sumy_methods import SUMY_METHODS, rank_with_sumy
-from bot.text import leans_on_context, looks_like_caption, tokenize_words
+from bot.text import leans_on_context, looks_like_caption, refers_back, tokenize_words
 
 METHODS: tuple[str, ...] = ("default", "lead", *SUMY_METHODS)
 
@@ -29,7 +29,13 @@ def _rank_default(candidates: list[Candidate], budget: int, article: Article) ->
     normalise = term_normaliser(article.language)
     title_words = tokenize_words(article.title or "")
     return default.rank(
-        candidates, budget, normalise, title_words, looks_like_caption, leans_on_context
+        candidates,
+        budget,
+        normalise,
+        title_words,
+        is_caption=looks_like_caption,
+        leans_on_context=leans_on_context,
+        refers_back=refers_back,
     )
 
 

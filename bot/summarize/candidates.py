@@ -1,9 +1,12 @@
 """Turn an article into the sentences a summariser may pick from.
 
 Shared by every method so that they all see the same, bounded input: boilerplate removed,
-datelines stripped, at most ``MAX_SENTENCES`` sentences / ``MAX_WORDS`` words (this cap is
-what keeps the slow sumy methods bounded on huge pages), and only sentences that can stand
-alone as a bullet marked eligible.
+datelines stripped, quotations the splitter cut in pieces joined back into one unit, at most
+``MAX_SENTENCES`` sentences / ``MAX_WORDS`` words (this cap is what keeps the slow sumy
+methods bounded on huge pages), and only sentences that can stand alone as a bullet marked
+eligible: a statement of sensible length, ending with a full stop (not a question, heading or
+trailing "..."), with its quotes and brackets balanced, and not a fragment (stat line, table
+row, Q&A turn, either half of a sentence cut at an abbreviation).
 """
 
 from __future__ import annotations
@@ -13,7 +16,16 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bot.models import Article
-from bot.text import is_boilerplate, split_sentences, strip_dateline, tokenize_words
+from bot.text import (
+    ends_with_abbreviation,
+    is_balanced,
+    is_boilerplate,
+    join_quotations,
+    looks_like_fragment,
+    split_sentences,
+    strip_dateline,
+    tokenize_words,
+)
 
 MAX_SENTENCES = 150
 MAX_WORDS = 5_000
@@ -37,12 +49,14 @@ def _normalised(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def _can_be_bullet(text: str, words: tuple[str, ...], title: str) -> bool:
+def _can_be_bullet(text: str, words: tuple[str, ...], title: str, language: str | None) -> bool:
     if not MIN_BULLET_WORDS <= len(words) <= MAX_BULLET_WORDS:
         return False
-    ending = text.rstrip(_CLOSING)[-1:]
-    if ending not in (".", "!", "…", "。", "！"):
-        return False  # a question states no key point; no final stop means a heading or label
+    body = text.rstrip(_CLOSING)
+    if body[-1:] not in (".", "!", "。", "！") or body.endswith(".."):
+        return False  # a question states no key point; no final stop: a heading; "...": a teaser
+    if not is_balanced(text) or looks_like_fragment(text, words, language):
+        return False
     return _normalised(text) != title  # the title repeated in the body adds nothing
 
 
@@ -51,17 +65,21 @@ def content_sentences(
 ) -> list[Candidate]:
     """The article's content sentences in order, capped to bound the work done on them."""
     title = _normalised(article.title or "")
+    language = article.language
     candidates: list[Candidate] = []
     total_words = 0
+    after_cut = False  # the previous sentence was cut at an abbreviation: this is its tail
     for paragraph in article.paragraphs:
-        for sentence in split_sentences(paragraph, article.language):
+        sentences = split_sentences(paragraph, language)
+        for sentence in join_quotations(paragraph, sentences, MAX_BULLET_WORDS):
             if is_boilerplate(sentence):
                 continue
-            text = strip_dateline(sentence)
+            text = strip_dateline(sentence, first=not candidates)
             words = tuple(tokenize_words(text))
             if not words:
                 continue
-            eligible = _can_be_bullet(text, words, title)
+            eligible = not after_cut and _can_be_bullet(text, words, title, language)
+            after_cut = ends_with_abbreviation(text, language)
             candidates.append(Candidate(len(candidates), text, words, eligible))
             total_words += len(words)
             if len(candidates) >= max_sentences or total_words >= max_words:

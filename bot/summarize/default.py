@@ -7,7 +7,9 @@ Pure centrality (LexRank, TextRank) loses to it. Here each sentence gets
                                  + TITLE_WEIGHT · similarity to the title)
                             × length factor × readability (captions, dangling openings)
 
-and the best are taken greedily, skipping near-duplicates of ones already taken. Everything is
+and the best are taken greedily, skipping near-duplicates of ones already taken. A sentence
+that refers back ("He was arrested ...") is ranked down only while the sentence before it is
+not taken: right after it, it reads fine. Everything is
 a few numpy operations on a sentence × term matrix (at most ``MAX_SENTENCES`` rows), about a
 millisecond for a typical article. The weights are global constants, chosen once on the CNN/DM
 sample with a coarse grid (see ``bench/bench_summaries.py``), never per article.
@@ -31,6 +33,7 @@ PREFERRED_WORDS = (10, 30)  # sentence lengths that read best as a bullet; other
 LENGTH_DAMPING = 0.02  # score lost per word outside PREFERRED_WORDS
 CAPTION_PENALTY = 0.5  # likely photo captions are kept but ranked down
 DANGLING_PENALTY = 0.5  # so are sentences opening "Which ...", "That said, ..."
+REFERS_BACK_PENALTY = 0.7  # "He said ...", unless the sentence before it is also a bullet
 REDUNDANCY_LIMIT = 0.5  # cosine above which a sentence repeats one already chosen
 
 
@@ -86,6 +89,7 @@ def rank(
     title_words: Sequence[str] = (),
     is_caption: Callable[[str], bool] = lambda _: False,
     leans_on_context: Callable[[str], bool] = lambda _: False,
+    refers_back: Callable[[str], bool] = lambda _: False,
 ) -> list[int]:
     """Indices into ``candidates`` of the chosen bullets, in article order."""
     if budget <= 0 or not candidates:
@@ -107,12 +111,19 @@ def rank(
     )
     score = prior * salience * _length_factor(lengths) * readability
     score[[not c.eligible for c in candidates]] = -np.inf
+    needs_previous = np.array([refers_back(c.text) for c in candidates], dtype=bool)
 
     chosen: list[int] = []
-    for index in np.argsort(-score, kind="stable"):
-        if len(chosen) == budget or score[index] == -np.inf:
+    taken = np.zeros(len(candidates), dtype=bool)
+    while len(chosen) < budget:
+        previous_taken = np.concatenate(([False], taken[:-1]))
+        effective = np.where(needs_previous & ~previous_taken, REFERS_BACK_PENALTY, 1.0) * score
+        index = int(np.argmax(effective))  # the first of equal scores, as a stable sort would
+        if effective[index] == -np.inf:
             break
+        score[index] = -np.inf  # considered: taken now or skipped for good
         if chosen and float(np.max(sentences[chosen] @ sentences[index])) > REDUNDANCY_LIMIT:
             continue
-        chosen.append(int(index))
+        chosen.append(index)
+        taken[index] = True
     return sorted(chosen)

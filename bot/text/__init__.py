@@ -1,19 +1,23 @@
-"""Offline text utilities: sentence splitting, word tokenising and boilerplate detection."""
+"""Offline text utilities: sentence splitting, word tokenising and telling prose from furniture."""
 
-from bot.text.boilerplate import (
-    is_boilerplate,
-    leans_on_context,
-    looks_like_caption,
-    strip_dateline,
-)
-from bot.text.sentences import split_sentences, tokenize_words
+from bot.text.boilerplate import is_boilerplate, looks_like_caption
+from bot.text.context import leans_on_context, refers_back
+from bot.text.datelines import strip_dateline
+from bot.text.fragments import looks_like_fragment
+from bot.text.quotes import is_balanced, join_quotations
+from bot.text.sentences import ends_with_abbreviation, split_sentences, tokenize_words
 from bot.text.tokenizer import OfflineTokenizer
 
 __all__ = [
     "OfflineTokenizer",
+    "ends_with_abbreviation",
+    "is_balanced",
     "is_boilerplate",
+    "join_quotations",
     "leans_on_context",
     "looks_like_caption",
+    "looks_like_fragment",
+    "refers_back",
     "split_sentences",
     "strip_dateline",
     "tokenize_words",

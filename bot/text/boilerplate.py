@@ -1,28 +1,17 @@
 """Recognise sentences that are page furniture rather than article content.
 
-Extractors leave some of it in the body: bylines, datelines, photo captions, calls to action
-("Scroll down for video", "Sign up for our newsletter"), share/follow lines. None of it can
-stand on its own as a key point, so the summariser drops it (``is_boilerplate``), strips a
-leading dateline (``strip_dateline``) and ranks down likely captions and sentences that
-open by leaning on the previous one (``looks_like_caption``, ``leans_on_context``). All
-patterns are generic web/news furniture, not tuned to one site.
+Extractors leave some of it in the body: bylines, photo captions, calls to action ("Scroll
+down for video", "Sign up for our newsletter"), share/follow lines, disclosures ("This post
+was sponsored by ...", "All opinions are my own"), reprint and comment-policy notices, notes
+under a label ("Editor's note:", "UPDATE:"), footnotes ("*Prices may vary"). None of it can
+stand on its own as a key point, so the summariser drops it (``is_boilerplate``) and ranks
+down likely captions (``looks_like_caption``). All patterns are generic web/news furniture,
+not tuned to one site.
 """
 
 from __future__ import annotations
 
 import re
-
-# "LONDON (CNN) -- ", "(CNN)", "WASHINGTON (Reuters) - ", "NEW YORK, March 3 (AP) — ",
-# and a bare upper-case place dateline "PARIS — ".
-_DATELINE = re.compile(
-    r"""^\s*(?:
-        (?:[A-Z][A-Z.'’\-]+(?:[ ,]+[\w.'’\-]+){0,4}\s*)?
-            \((?:CNN|AP|AFP|Reuters|UPI|Bloomberg|EW\.com|[A-Z][\w.]{1,14}\s?(?:News|Wire))\)
-            \s*(?:--|—|–|-|:)?\s*
-      | [A-Z][A-Z.'’\-]+(?:[ ,]+[A-Z][A-Za-z.'’\-]*){0,3}\s+(?:--|—|–)\s+
-    )""",
-    re.VERBOSE,
-)
 
 # Whole sentences that are navigation, calls to action or metadata.
 _BOILERPLATE = re.compile(
@@ -45,7 +34,24 @@ _BOILERPLATE = re.compile(
       | (?:what\s+do\s+you\s+think|tell\s+us|let\s+us\s+know|share\s+your\s+(?:thoughts|views))\b
       | we\s+use\s+cookies\b | accept\s+(?:all\s+)?cookies\b | this\s+(?:web)?site\s+uses\s+cookies
       | getty\s+images\s*\.?$
+      | \*+\s*\w                                     # a footnote: "*Only the top 12 ..."
+      | (?:editor'?s?\s+)?note\s*: | update[ds]?\s*: | correction\s*: | disclaimer\s*:
+      | disclosure\s*: | attention\s*: | aten[çc][ãa]o\s*: | achtung\s*: | hinweis\s*:
+      | anzeige\s*: | aviso\s*: | avviso\s*: | nota\s*: | p\.?s\.?\s*: | warning\s*:
     )
+    """
+)
+# Notices that can sit anywhere in a sentence: disclosures, reprint terms, comment policy.
+_NOTICE = re.compile(
+    r"""(?ix)
+        \b(?:this|the)\s+(?:post|shop|article|page|review|video|content|episode|giveaway)
+            \s+(?:has\s+been|was|is)\s+(?:compensated|sponsored|paid)\b
+      | \ball\s+opinions\s+(?:are|expressed)\b.{0,30}\b(?:mine|my\s+own|our\s+own|own)\b
+      | \baffiliate\s+links?\b | \bas\s+an\s+amazon\s+associate\b
+      | \bwe\s+(?:may\s+)?(?:earn|receive|get)\s+(?:a\s+)?(?:small\s+)?(?:commission|share\s+of)
+      | \bnon-?commercial\s+use\s+only\b | \bpresentation-ready\s+copies\b
+      | \bcomments?\s+(?:are|is|will\s+be)\s+(?:moderated|reviewed)\b
+      | \bbookmark\s+(?:this|our|us)\b
     """
 )
 # A byline: "By Jane Doe", "By Jane Doe and John Roe", "By Jane Doe, Technology Reporter".
@@ -65,44 +71,38 @@ _CAPTION_CUE = re.compile(
     r"file|main|front|back|second\s+\w+|far\s+\w+|[^()]{0,30}pictured[^()]{0,30})\)|"
     r"\bpictured\b|\bin\s+(?:the\s+)?(?:photo|picture|image)\b"
 )
-
-
-# Openings that only make sense after the previous sentence: "Which is ...", "That said,
-# ...", "Instead, ...". ("But" and "And" are left alone: news ledes use them for new facts.)
-_DANGLING_OPENING = re.compile(
-    r"^\W*(?:which|instead|otherwise|likewise|similarly|moreover|furthermore|besides|"
-    r"nonetheless|nevertheless|conversely|consequently|that\s+said|even\s+so|or\s+so|"
-    r"in\s+(?:addition|contrast|turn|fact)|by\s+contrast|on\s+the\s+other\s+hand|"
-    r"as\s+a\s+result|then\s+there|not\s+only\s+that|this\s+is\s+why|that\s+is\s+why)\b",
-    re.IGNORECASE,
+# A short label before a colon, as in captions and list entries: "Evicted: Jane Doe ...",
+# "Fighter ace: ...". Not a speaker introducing a quote ("Smith said: ..."), not a pronoun.
+_LABEL = re.compile(r"^[\"“‘']?([A-Z][\w'’.\-]*(?:\s+[\w'’.\-]+){0,2}):\s+[A-Z0-9\"“‘']")
+_SPEECH = re.compile(
+    r"(?i)\b(?:said|says|told|tells|added|adds|explained|wrote|writes|tweeted|posted|stated|"
+    r"states|insisted|declared|warned|continued|replied|asked|agreed|reads|read|saying|adding|"
+    r"according|recalled|admitted|noted)\b|^(?:he|she|they|it|i|we|you)\b"
 )
-
-
-def strip_dateline(sentence: str) -> str:
-    """The sentence without a leading dateline such as ``"LONDON (CNN) -- "``.
-
-    The result is a suffix of the input, so it stays verbatim article text.
-    """
-    match = _DATELINE.match(sentence)
-    if match is None or match.end() >= len(sentence):
-        return sentence
-    return sentence[match.end() :]
+# A person doing something in the present tense, as picture captions are written:
+# "Jane Doe celebrates after ...", "John Smith addresses his players ahead of ...".
+_ACTION_CAPTION = re.compile(
+    r"^(?:[A-Z][\w'’.\-]*\s+){2,4}(?:celebrates|reacts|attempts|addresses|looks\s+on|waves|"
+    r"winces|poses|arrives|leaves|walks|smiles|shakes|holds|gestures|watches|greets|applauds|"
+    r"salutes|trains|competes|battles|jumps|kisses|hugs|sits|stands|speaks|shows\s+off|"
+    r"lifts|fires|heads|clears|controls|runs|scores|looks\s+to|takes\s+part)\b"
+    r".{0,160}\b(?:during|ahead\s+of|after|at|on|in)\b"
+)
 
 
 def is_boilerplate(sentence: str) -> bool:
     """Whether the sentence is page furniture (byline, call to action, credit, ...)."""
     text = sentence.strip()
-    if _BOILERPLATE.search(text) or _BYLINE.match(text):
+    if _BOILERPLATE.search(text) or _BYLINE.match(text) or _NOTICE.search(text):
         return True
     # Short lines that only credit a photo; a long sentence mentioning Getty is real content.
     return len(text.split()) <= 8 and _CREDIT.search(text) is not None
 
 
 def looks_like_caption(sentence: str) -> bool:
-    """Whether the sentence reads like a photo caption ("Smith (pictured) ...")."""
-    return _CAPTION_CUE.search(sentence) is not None
+    """Whether the sentence reads like a photo caption or a labelled entry ("Pictured: ...")."""
+    if _CAPTION_CUE.search(sentence) or _ACTION_CAPTION.match(sentence):
+        return True
+    label = _LABEL.match(sentence)
+    return label is not None and _SPEECH.search(label.group(1)) is None
 
-
-def leans_on_context(sentence: str) -> bool:
-    """Whether the sentence opens with a connective that needs the sentence before it."""
-    return _DANGLING_OPENING.match(sentence) is not None

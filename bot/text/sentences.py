@@ -41,10 +41,14 @@ def _word_set(words: str) -> frozenset[str]:
 
 
 # Abbreviations that are never the end of a sentence: they introduce what follows.
-_TITLES = _word_set(
-    "mr mrs ms dr prof sen rep gov gen lt col sgt capt cpt cmdr adm maj brig cpl pvt rev fr "
-    "st mt hon pres supt det insp messrs mme mlle vs v e.g i.e cf approx fig figs vol "
-    "ch pp ca dept univ assn bros ave blvd rd ft est"
+# Of these, the titles before a name and "e.g."-style ones can never be a sentence's last
+# word either; the others ("Main St.", "Fifth Ave.") can.
+_NAME_TITLES = _word_set(
+    "mr mrs ms dr prof sen rep gov gen lt col sgt capt cpt cmdr adm maj brig cpl pvt spc pfc "
+    "rev fr hon pres supt det insp atty messrs mme mlle e.g i.e cf"
+)
+_TITLES = _NAME_TITLES | _word_set(
+    "st mt vs v approx fig figs vol ch pp ca dept univ assn bros ave blvd rd ft est"
 )
 # Abbreviations that stand before a number ("No. 1", "Jan. 5", "p. 12").
 _BEFORE_NUMBER = _word_set("no nos nr art p jan feb mar apr jun jul aug sep sept oct nov dec")
@@ -58,6 +62,10 @@ _LANGUAGE_ABBREVIATIONS: dict[str, frozenset[str]] = {
     "es": _word_set("sr sra srta ud uds p.ej"),
     "ru": _word_set("т.е т.к т.н им ул г гг др проф см напр"),
 }
+
+# Foreign abbreviations that are no English word: never final, whatever language the page
+# claims (pages often declare the wrong one).
+_UNMISTAKABLE = _word_set("z.b bzw usw ggf evtl inkl d.h u.a p.ex p.ej т.е т.к т.н напр")
 
 _LANGUAGE_CODES = {
     "english": "en",
@@ -89,7 +97,7 @@ def _rules_for(language: str | None) -> _Rules:
         extra = _LANGUAGE_ABBREVIATIONS.get(code, frozenset())
     else:  # language unknown: foreign abbreviations rarely end an English sentence anyway
         extra = frozenset().union(*_LANGUAGE_ABBREVIATIONS.values())
-    return _Rules(never_final=_TITLES | extra, maybe_final=_MAYBE_FINAL)
+    return _Rules(never_final=_TITLES | extra | _UNMISTAKABLE, maybe_final=_MAYBE_FINAL)
 
 
 def _next_word(text: str, start: int) -> str:
@@ -161,6 +169,26 @@ def split_sentences(text: str, language: str | None = None) -> list[str]:
         if paragraph.strip():
             sentences.extend(_split_paragraph(paragraph, rules))
     return [s for s in sentences if _HAS_WORD.search(s)]
+
+
+@lru_cache(maxsize=16)
+def _never_last(language: str | None) -> frozenset[str]:
+    """Abbreviations that cannot be a sentence's last word, for a language."""
+    name = (language or "").lower()
+    extra = _LANGUAGE_ABBREVIATIONS.get(_LANGUAGE_CODES.get(name, name[:2]), frozenset())
+    return _NAME_TITLES | _UNMISTAKABLE | extra
+
+
+def ends_with_abbreviation(sentence: str, language: str | None = None) -> bool:
+    """Whether ``sentence`` ends on an abbreviation that never ends a sentence ("Army Spc.").
+
+    Such a piece is half of a sentence cut where the text had a line break after the
+    abbreviation; the splitter itself never cuts there.
+    """
+    text = sentence.rstrip()
+    if not text.endswith("."):
+        return False
+    return _previous_word(text, len(text) - 1) in _never_last(language)
 
 
 # Words: runs of letters/digits joined by inner apostrophes, hyphens or dots ("don't",

@@ -1,0 +1,211 @@
+"""Durable link jobs: "reply to this link of this message", written before Slack gets its ack.
+
+A job is created ``pending`` with a lease owned by the replica that accepted it; the unique key
+(team, channel, message, canonical URL) makes the creation succeed once, however many times
+Slack delivers the message and however many replicas receive it. The owner marks it ``done``
+after posting. If the owner dies first, the lease runs out and a periodic sweep in any replica
+re-takes the job with one conditional UPDATE (so exactly one replica wins), up to a bounded
+number of attempts; a job that used them all becomes ``failed``. A live owner renews its lease
+while it works, so a slow page is never mistaken for a dead replica.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import Float, Integer, String, UniqueConstraint, delete, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.store.db import Base
+from bot.store.dialect import conflict_insert
+
+PENDING, DONE, FAILED = "pending", "done", "failed"
+
+
+class LinkJob(Base):
+    """One link of one message, to be answered once."""
+
+    __tablename__ = "slack_link_jobs"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", "message_ts", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    message_ts: Mapped[str] = mapped_column(String(32))
+    url: Mapped[str] = mapped_column(String(2048))  # canonical: the dedupe key
+    posted_url: Mapped[str] = mapped_column(String(2048))  # as the user wrote it
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    bullets: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    owner: Mapped[str] = mapped_column(String(128))
+    lease_expires_at: Mapped[float] = mapped_column(Float, index=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[float] = mapped_column(Float, index=True)
+    updated_at: Mapped[float] = mapped_column(Float)
+
+
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    """What a job needs to be finished by any replica."""
+
+    team_id: str
+    channel_id: str
+    message_ts: str
+    url: str  # canonical
+    posted_url: str
+    thread_ts: str | None
+    user_id: str
+    bullets: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: int
+    spec: JobSpec
+    attempts: int
+
+
+async def create_job(
+    engine: AsyncEngine, spec: JobSpec, *, owner: str, lease: float, now: float | None = None
+) -> Job | None:
+    """The new job, leased to ``owner``; None when this link of this message already has one."""
+    now = time.time() if now is None else now
+    table = LinkJob.__table__
+    async with engine.begin() as conn:
+        stmt = (
+            conflict_insert(conn, table)  # type: ignore[arg-type]
+            .values(
+                team_id=spec.team_id,
+                channel_id=spec.channel_id,
+                message_ts=spec.message_ts,
+                url=spec.url,
+                posted_url=spec.posted_url,
+                thread_ts=spec.thread_ts,
+                user_id=spec.user_id,
+                bullets=spec.bullets,
+                state=PENDING,
+                owner=owner,
+                lease_expires_at=now + lease,
+                attempts=1,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["team_id", "channel_id", "message_ts", "url"])
+            .returning(table.c.id)
+        )
+        job_id = (await conn.execute(stmt)).scalar_one_or_none()
+    return None if job_id is None else Job(int(job_id), spec, 1)
+
+
+async def finish_job(
+    engine: AsyncEngine, job_id: int, owner: str, *, state: str = DONE, now: float | None = None
+) -> bool:
+    """Mark the job finished if ``owner`` still holds it; False if another replica took it."""
+    now = time.time() if now is None else now
+    async with engine.begin() as conn:
+        result = await conn.execute(
+            update(LinkJob)
+            .where(LinkJob.id == job_id, LinkJob.owner == owner, LinkJob.state == PENDING)
+            .values(state=state, updated_at=now)
+        )
+    return bool(result.rowcount)
+
+
+async def renew_lease(
+    engine: AsyncEngine, job_id: int, owner: str, lease: float, *, now: float | None = None
+) -> bool:
+    """Extend the lease of a job ``owner`` is still working on; False if it lost the job."""
+    now = time.time() if now is None else now
+    async with engine.begin() as conn:
+        result = await conn.execute(
+            update(LinkJob)
+            .where(LinkJob.id == job_id, LinkJob.owner == owner, LinkJob.state == PENDING)
+            .values(lease_expires_at=now + lease, updated_at=now)
+        )
+    return bool(result.rowcount)
+
+
+async def take_expired(
+    engine: AsyncEngine,
+    *,
+    owner: str,
+    lease: float,
+    max_attempts: int,
+    limit: int = 20,
+    now: float | None = None,
+) -> list[Job]:
+    """Re-take pending jobs whose lease ran out (their replica died); each goes to one caller.
+
+    Jobs that already used ``max_attempts`` are marked ``failed`` instead: a link that crashes
+    every replica that tries it must not take them all down in turn, forever."""
+    now = time.time() if now is None else now
+    expired = (LinkJob.state == PENDING) & (LinkJob.lease_expires_at <= now)
+    async with engine.begin() as conn:
+        await conn.execute(
+            update(LinkJob)
+            .where(expired, LinkJob.attempts >= max_attempts)
+            .values(state=FAILED, updated_at=now)
+        )
+    taken: list[Job] = []
+    # One job per statement: the WHERE re-checks the lease, so of several replicas sweeping at
+    # once exactly one updates the row (the others match nothing) without explicit locks.
+    for _ in range(limit):
+        async with engine.begin() as conn:
+            candidate = (
+                await conn.execute(
+                    LinkJob.__table__.select()
+                    .with_only_columns(LinkJob.id)
+                    .where(expired, LinkJob.attempts < max_attempts)
+                    .order_by(LinkJob.lease_expires_at)
+                    .limit(1)
+                )
+            ).scalar_one_or_none()
+            if candidate is None:
+                break
+            row = (
+                (
+                    await conn.execute(
+                        update(LinkJob)
+                        .where(LinkJob.id == candidate, expired, LinkJob.attempts < max_attempts)
+                        .values(
+                            owner=owner,
+                            lease_expires_at=now + lease,
+                            attempts=LinkJob.attempts + 1,
+                            updated_at=now,
+                        )
+                        .returning(*LinkJob.__table__.c)
+                    )
+                )
+                .mappings()
+                .first()
+            )
+        if row is not None:
+            taken.append(_job(row))
+    return taken
+
+
+async def forget_finished_before(engine: AsyncEngine, cutoff: float) -> int:
+    """Drop jobs created before ``cutoff`` that are no longer pending; rows removed."""
+    async with engine.begin() as conn:
+        result = await conn.execute(
+            delete(LinkJob).where(LinkJob.created_at < cutoff, LinkJob.state != PENDING)
+        )
+    return int(result.rowcount or 0)
+
+
+def _job(row: object) -> Job:
+    r = dict(row)  # type: ignore[call-overload]
+    spec = JobSpec(
+        team_id=r["team_id"],
+        channel_id=r["channel_id"],
+        message_ts=r["message_ts"],
+        url=r["url"],
+        posted_url=r["posted_url"],
+        thread_ts=r["thread_ts"],
+        user_id=r["user_id"],
+        bullets=r["bullets"],
+    )
+    return Job(int(r["id"]), spec, int(r["attempts"]))

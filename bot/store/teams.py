@@ -1,0 +1,32 @@
+"""Forgetting a workspace: what ``app_uninstalled`` removes from the Slack tables."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.store.channels import ChannelSettings
+from bot.store.jobs import LinkJob
+
+
+async def forget_team(engine: AsyncEngine, team_id: str) -> set[str]:
+    """Delete the team's channel settings and link jobs; returns the channels they named, so
+    tables keyed by channel alone (the digest's) can be cleaned too."""
+    async with engine.begin() as conn:
+        channels = set(
+            (
+                await conn.execute(
+                    select(ChannelSettings.channel_id).where(ChannelSettings.team_id == team_id)
+                )
+            ).scalars()
+        )
+        channels |= set(
+            (
+                await conn.execute(
+                    select(LinkJob.channel_id).where(LinkJob.team_id == team_id).distinct()
+                )
+            ).scalars()
+        )
+        await conn.execute(delete(ChannelSettings).where(ChannelSettings.team_id == team_id))
+        await conn.execute(delete(LinkJob).where(LinkJob.team_id == team_id))
+    return channels
