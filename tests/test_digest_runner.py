@@ -303,3 +303,24 @@ async def test_post_digest_through_real_slack_client_to_stand_in() -> None:
     assert len(posts) == 2
     assert posts[1].args["thread_ts"] == ts
     assert "AT&amp;T &lt;fast&gt;" in str(posts[0].args["blocks"])
+
+
+async def test_unreadable_shared_link_is_dropped_and_the_next_story_shown(
+    server: FeedServer, fetcher: LocalFetcher, store: DigestStore
+) -> None:
+    """A shared link that cannot be read is left out; the next-ranked story takes its place."""
+    good = [serve_article(server, slug, f"Readable story {slug}") for slug in ("a", "b")]
+    missing = server.url("/articles/gone")  # 404: nothing to show, not even a feed summary
+    for n, url in enumerate([missing, *good]):
+        await store.record_shared_links("T1", "C1", "U1", f"1.{n}", [url], NOW - timedelta(hours=n))
+    digest = await build_digest(
+        "C1",
+        fetcher=fetcher,
+        summarise=ParagraphSummariser(fetcher),
+        settings=dataclasses.replace(SETTINGS, top_n=2),
+        store=store,
+        feed_urls=[],
+        now=NOW,
+    )
+    assert [s.url for s in digest.stories] == good
+    assert any(missing in problem for problem in digest.problems)

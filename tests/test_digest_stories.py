@@ -111,3 +111,14 @@ def test_group_keys_include_guids_and_url_keys() -> None:
         url_key("https://a.test/s"),
         url_key("https://b.test/s"),
     }
+
+
+def test_shared_links_from_one_site_are_not_one_story() -> None:
+    """Shared links carry a placeholder title (the site), so they group by URL only."""
+    a = FeedItem("u1", "example.com", "https://example.com/a", "shared", NOW, shared=True)
+    b = FeedItem("u2", "example.com", "https://example.com/b", "shared", NOW, shared=True)
+    again = FeedItem(
+        "u3", "example.com", "https://example.com/a?utm_source=x", "shared", NOW, shared=True
+    )
+    groups = group_stories([a, b, again], 0.75)
+    assert sorted(len(g) for g in groups) == [1, 2]

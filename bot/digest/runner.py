@@ -61,7 +61,7 @@ async def build_digest(
     shared = await store.shared_links(channel_id, now - settings.max_item_age) if store else []
     items = [*fetched.items, *shared_link_items(shared)]
     seen = await store.seen_keys(channel_id, _identities(items)) if store else set()
-    top, ranked = choose_stories(
+    _, ranked = choose_stories(
         items,
         seen=seen,
         now=now,
@@ -72,11 +72,20 @@ async def build_digest(
     limit = asyncio.Semaphore(max(1, settings.concurrency))
     problems = list(fetched.problems)
 
-    async def story(group: StoryGroup) -> DigestStory:
+    async def story(group: StoryGroup) -> DigestStory | None:
         async with limit:
             return await _story(group, summarise, problems)
 
-    stories = await asyncio.gather(*(story(group) for group in top))
+    # A shared link that cannot be read (blocked, paywalled, not an article) has nothing to
+    # show, so it is dropped and the next-ranked story takes its place.
+    stories: list[DigestStory] = []
+    queue = list(ranked)
+    while queue and len(stories) < settings.top_n:
+        batch, queue = (
+            queue[: settings.top_n - len(stories)],
+            queue[settings.top_n - len(stories) :],
+        )
+        stories += [s for s in await asyncio.gather(*(story(g) for g in batch)) if s is not None]
     return Digest(
         channel_id=channel_id,
         generated_at=now,
@@ -173,7 +182,10 @@ async def run_digest(
     return RunResult(digest, ts)
 
 
-async def _story(group: StoryGroup, summarise: Summariser, problems: list[str]) -> DigestStory:
+async def _story(
+    group: StoryGroup, summarise: Summariser, problems: list[str]
+) -> DigestStory | None:
+    """The story with its key points; ``None`` for a shared link that could not be read."""
     lead = group.lead
     bullets: tuple[str, ...] = ()
     title = lead.title
@@ -187,6 +199,8 @@ async def _story(group: StoryGroup, summarise: Summariser, problems: list[str]) 
     except Exception:  # one unreadable article must never stop the digest
         log.exception("digest article failed: %s", lead.url)
         problems.append(f"{lead.url}: unexpected error")
+    if not bullets and lead.shared:
+        return None
     return DigestStory(
         title=title,
         url=lead.url,

@@ -101,8 +101,11 @@ def group_stories(items: Sequence[FeedItem], threshold: float) -> list[list[Feed
     for i, item in enumerate(items):
         first = by_url.setdefault(url_key(item.url), i)
         parent[root(i)] = root(first)
-    for i in range(len(items)):
-        for j in range(i + 1, len(items)):
+    # A shared link's title is a placeholder (its site name) until the article is read, so it
+    # groups by URL only: two different articles from one site are not one story.
+    titled = [i for i, item in enumerate(items) if not item.shared]
+    for n, i in enumerate(titled):
+        for j in titled[n + 1 :]:
             if root(i) != root(j) and title_similarity(items[i].title, items[j].title) >= threshold:
                 parent[root(j)] = root(i)
     groups: dict[int, list[FeedItem]] = {}
