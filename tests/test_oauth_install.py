@@ -22,6 +22,9 @@ from bot.slack.app import Bot, running_bot
 from bot.slack.serve import EVENTS_PATH, serving_http
 from bot.slack.standin import SlackStandIn
 from bot.store.channels import auto_enabled
+from bot.store.db import make_engine
+from bot.store.installations import oauth_state_store, oauth_states_table, purge_expired_states
+from bot.store.migrate import migrate
 
 CLIENT_SECRET = "oauth-client-secret-value"
 URL = "https://news.example.com/story/7"
@@ -156,3 +159,21 @@ async def test_tokens_revoked_removes_the_bot_token(tmp_path: Path) -> None:
         revoked = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UKEYPOINTS"]}}
         assert await h.send("T1", event_callback(revoked)) == 200
         assert await h.bot.installations.async_find_bot(enterprise_id=None, team_id="T1") is None
+
+
+async def test_abandoned_install_states_are_purged(tmp_path: Path) -> None:
+    """Expired OAuth states are deleted by housekeeping; live ones are kept and still usable."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'states.db'}")
+    try:
+        await migrate(engine)
+        states = oauth_state_store(engine)
+        live = await states.async_issue()
+        async with engine.begin() as conn:
+            await conn.execute(
+                oauth_states_table.insert().values(state="old", expire_at=datetime(2020, 1, 1))
+            )
+        assert await purge_expired_states(engine) == 1
+        assert await states.async_consume("old") is False
+        assert await states.async_consume(live) is True
+    finally:
+        await engine.dispose()

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 from fakes.ops_postgres import fresh_database
-from fakes.slack_harness import FakeSummariser, simple_canonical
+from fakes.slack_harness import FakeSummariser, http_bot, simple_canonical
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from test_slack_service import RecordingReplier
 
 from bot.slack.pacing import ChannelPacer
-from bot.slack.service import KeypointsService, LinkRequest, ServiceOptions
+from bot.slack.replier import WebApiReplier
+from bot.slack.service import KeypointsService, LinkRequest, ServiceOptions, job_marker
 from bot.store import jobs
 from bot.store.db import make_engine
 from bot.store.migrate import migrate
@@ -126,3 +127,28 @@ async def test_sweep_finishes_a_dead_replicas_job_once(engine: AsyncEngine) -> N
     await live.answer(request)  # a late duplicate delivery creates nothing new
     assert len(live_replier.sent) == 1
     assert (await _state(engine, accepted.id))[:2] == (jobs.DONE, "live")
+
+
+async def test_retaken_job_does_not_repost_a_reply_the_dead_replica_already_sent(
+    tmp_path: Path,
+) -> None:
+    """Died after posting but before marking done: the sweeper finds its reply's metadata
+    marker in the thread and does not post a second time."""
+    async with http_bot(tmp_path, job_lease=0.2) as h:
+        live = h.bot.service
+        dead = KeypointsService(
+            h.bot.engine, FakeSummariser(), WebApiReplier(h.bot.team_client),
+            canonicalize=simple_canonical, pacer=ChannelPacer(0),
+            options=ServiceOptions(job_lease=0.2), owner="dead",
+        )  # fmt: skip
+        request = LinkRequest("TLOCAL", "C1", "U1", "7.0", "7.0", ("https://a.example/z",))
+        (job,) = await dead.accept(request)
+        await dead._answer_once(request, job.spec.posted_url, job_marker(job.spec))
+        (first,) = h.slack.calls_to("chat.postMessage")
+        assert first.args["metadata"]["event_payload"]["job"] == job_marker(job.spec)
+        await asyncio.sleep(0.3)
+        assert await live.sweep() == 1
+        await h.settle()
+        assert len(h.slack.calls_to("chat.postMessage")) == 1
+        assert h.slack.calls_to("conversations.replies")
+        assert (await _state(h.bot.engine, job.id))[0] == jobs.DONE

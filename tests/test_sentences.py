@@ -117,12 +117,18 @@ def test_split_sentences_edge_cases(text: str, expected: list[str]) -> None:
 
 
 def test_language_specific_abbreviation() -> None:
-    """A German abbreviation ends no sentence in German or unknown-language text."""
+    """A German abbreviation that could be English ("Hr.") ends no sentence in German only."""
+    text = "Das sagte Hr. Müller. Ende."
+    assert split_sentences(text, "de") == ["Das sagte Hr. Müller.", "Ende."]
+    assert split_sentences(text, "german") == ["Das sagte Hr. Müller.", "Ende."]
+    assert split_sentences(text) == ["Das sagte Hr. Müller.", "Ende."]
+    assert split_sentences(text, "en") == ["Das sagte Hr.", "Müller.", "Ende."]
+
+
+def test_unmistakable_foreign_abbreviation_holds_in_any_language() -> None:
+    """The non-English "bzw." ends no sentence even on a page declared English."""
     text = "Das gilt bzw. Für alle. Ende."
-    assert split_sentences(text, "de") == ["Das gilt bzw. Für alle.", "Ende."]
-    assert split_sentences(text, "german") == ["Das gilt bzw. Für alle.", "Ende."]
-    assert split_sentences(text) == ["Das gilt bzw. Für alle.", "Ende."]
-    assert split_sentences(text, "en") == ["Das gilt bzw.", "Für alle.", "Ende."]
+    assert split_sentences(text, "en") == ["Das gilt bzw. Für alle.", "Ende."]
 
 
 @given(st.text(max_size=400))

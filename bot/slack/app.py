@@ -31,7 +31,7 @@ from bot.settings import Settings
 from bot.slack.commands import CommandRouter
 from bot.slack.handlers import TriggerOptions, register_listeners, register_uninstall
 from bot.slack.pacing import ChannelPacer
-from bot.slack.replier import WebApiReplier
+from bot.slack.replier import WebApiReplier, thread_has_marker
 from bot.slack.service import KeypointsService, ServiceOptions, Summariser
 from bot.slack.tenancy import TeamScopedClient, installed_workspaces, single_workspace
 from bot.store.db import make_engine
@@ -48,6 +48,8 @@ BOT_SCOPES = (
     "chat:write",
     "commands",
     "groups:history",
+    "im:history",
+    "mpim:history",
     "reactions:read",
     "users:read",
 )
@@ -151,6 +153,10 @@ async def running_bot(
             else single_workspace(client)
         )
         team_client = TeamScopedClient(clients, client)
+
+        async def find_reply(channel_id: str, thread_ts: str, marker: str) -> bool:
+            return await thread_has_marker(team_client, channel_id, thread_ts, marker)
+
         service = KeypointsService(
             engine,
             summarise,
@@ -165,6 +171,7 @@ async def running_bot(
                 job_lease=settings.job_lease,
                 job_max_attempts=settings.job_max_attempts,
             ),
+            find_reply=find_reply,
         )
         stack.push_async_callback(service.drain, SHUTDOWN_GRACE_SECONDS)
         router = register_listeners(

@@ -24,10 +24,12 @@ _BULLET_LIMIT = 1200
 
 @dataclass(frozen=True, slots=True)
 class SlackMessage:
-    """What ``chat.postMessage`` gets: notification text and optional blocks."""
+    """What ``chat.postMessage`` gets: notification text, optional blocks, and optional
+    message metadata (``{"event_type": …, "event_payload": {…}}``, invisible to people)."""
 
     text: str
     blocks: list[dict[str, Any]] = field(default_factory=list)
+    metadata: dict[str, Any] | None = None
 
 
 def escape(text: str) -> str:

@@ -47,6 +47,7 @@ class WebApiReplier:
             blocks=message.blocks or None,
             unfurl_links=False,
             unfurl_media=False,
+            metadata=message.metadata,
         )
 
     async def post_ephemeral(
@@ -72,3 +73,22 @@ class WebApiReplier:
         )
         if response.status_code >= 400:
             raise RuntimeError(f"response_url answered HTTP {response.status_code}")
+
+
+async def thread_has_marker(
+    client: AsyncWebClient | TeamScopedClient, channel_id: str, thread_ts: str, marker: str
+) -> bool:
+    """Whether a message in the thread carries ``marker`` in its metadata (a reply a replica
+    posted before dying, so the job that re-takes its work must not post it again)."""
+    cursor = None
+    while True:
+        response = await client.conversations_replies(
+            channel=channel_id, ts=thread_ts, include_all_metadata=True, limit=200, cursor=cursor
+        )
+        for message in response.get("messages") or []:
+            payload = (message.get("metadata") or {}).get("event_payload") or {}
+            if payload.get("job") == marker:
+                return True
+        cursor = (response.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return False

@@ -26,6 +26,7 @@ from bot.settings import Settings
 from bot.slack.app import Bot, BotExtension, running_bot
 from bot.store.cache import purge_expired
 from bot.store.events import forget_older_than
+from bot.store.installations import purge_expired_states
 
 log = logging.getLogger(__name__)
 
@@ -166,11 +167,13 @@ async def sweep_jobs(bot: Bot, interval: float) -> None:
 
 
 async def _housekeeping(bot: Bot) -> None:
-    """Drop expired cache entries and old dedupe claims, hourly."""
+    """Drop expired cache entries, old dedupe claims and finished jobs, and abandoned OAuth
+    states, hourly."""
     while True:
         try:
             await purge_expired(bot.engine)
             await forget_older_than(bot.engine, CLAIM_RETENTION)
+            await purge_expired_states(bot.engine)
         except Exception:
             log.exception("housekeeping failed")
         await asyncio.sleep(HOUSEKEEPING_INTERVAL)

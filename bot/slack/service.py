@@ -11,6 +11,8 @@ unexpected errors.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import hashlib
 import logging
 import os
 import socket
@@ -63,6 +65,9 @@ class Summariser(Protocol):
 ShareHook = Callable[[str, str, str, str, Sequence[str]], Awaitable[None]]
 """Called as ``hook(team_id, channel_id, user_id, message_ts, urls)`` for links shared."""
 
+ReplyFinder = Callable[[str, str, str], Awaitable[bool]]
+"""``find(channel_id, thread_ts, marker)``: is a reply with this job marker already there?"""
+
 UninstallHook = Callable[[str, set[str]], Awaitable[None]]
 """Called as ``hook(team_id, channel_ids)`` when a workspace uninstalls the app."""
 
@@ -93,6 +98,15 @@ class ServiceOptions:
     job_max_attempts: int = 3
 
 
+REPLY_EVENT_TYPE = "keypoints_reply"
+
+
+def job_marker(spec: jobs.JobSpec) -> str:
+    """A short, stable id of a job's reply, carried in the reply's message metadata."""
+    key = "\n".join((spec.team_id, spec.channel_id, spec.message_ts, spec.url))
+    return hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
 def replica_name() -> str:
     """Identifies this process in job leases: host, pid and a random suffix."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -111,6 +125,7 @@ class KeypointsService:
         pacer: ChannelPacer | None = None,
         options: ServiceOptions | None = None,
         owner: str | None = None,
+        find_reply: ReplyFinder | None = None,
     ) -> None:
         self.engine = engine
         self.summarise = summarise
@@ -119,6 +134,7 @@ class KeypointsService:
         self.pacer = pacer or ChannelPacer()
         self.options = options or ServiceOptions()
         self.owner = owner or replica_name()
+        self.find_reply = find_reply
         self.share_hooks: list[ShareHook] = []
         self.uninstall_hooks: list[UninstallHook] = []
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -277,15 +293,30 @@ class KeypointsService:
             urls=(spec.posted_url,),
             bullets=spec.bullets,
         )
-        heartbeat = asyncio.create_task(self._keep_lease(job.id))
-        try:
-            await self._answer_once(request, spec.posted_url)
-        finally:
-            heartbeat.cancel()
+        marker = job_marker(spec)
+        if job.attempts > 1 and await self._posted_before(request, marker):
+            log.info("job %d was posted by a replica that stopped; not posting again", job.id)
+        else:
+            heartbeat = asyncio.create_task(self._keep_lease(job.id))
+            try:
+                await self._answer_once(request, spec.posted_url, marker)
+            finally:
+                heartbeat.cancel()
         try:
             await jobs.finish_job(self.engine, job.id, self.owner)
         except Exception:  # it stays pending; a sweep will see it (and may post it again)
             log.exception("could not mark job %d done", job.id)
+
+    async def _posted_before(self, request: LinkRequest, marker: str) -> bool:
+        """A re-taken job: did the replica that died post the reply before marking it done?"""
+        if self.find_reply is None or request.thread_ts is None:
+            return False
+        try:
+            with team_scope(request.team_id):
+                return await self.find_reply(request.channel_id, request.thread_ts, marker)
+        except Exception:  # cannot tell: a possible duplicate is better than a lost reply
+            log.exception("could not check the thread for an earlier reply")
+            return False
 
     async def _keep_lease(self, job_id: int) -> None:
         """Renew the job's lease every third of it while the answer is being worked on."""
@@ -298,7 +329,7 @@ class KeypointsService:
             except Exception:
                 log.exception("could not renew the lease of job %d", job_id)
 
-    async def _answer_once(self, request: LinkRequest, url: str) -> None:
+    async def _answer_once(self, request: LinkRequest, url: str, marker: str | None = None) -> None:
         message: SlackMessage
         try:
             key = self.canonicalize(url)
@@ -312,6 +343,9 @@ class KeypointsService:
         except Exception:
             log.exception("could not answer %s", url)
             message, ok = failure_message(GENERIC_FAILURE, url), False
+        if marker is not None:  # invisible; lets a replica re-taking the job see it was posted
+            payload = {"event_type": REPLY_EVENT_TYPE, "event_payload": {"job": marker}}
+            message = dataclasses.replace(message, metadata=payload)
         try:
             await self._deliver(request, message, ok=ok, kind="summary" if ok else "failure")
         except Exception:

@@ -230,13 +230,23 @@ class SlackStandIn:
                 "user": BOT_USER_ID,
                 "text": args.get("text", ""),
                 "thread_ts": args.get("thread_ts"),
+                "metadata": args.get("metadata"),
             }
             self.add_message(str(args.get("channel")), message)
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{int(time.time())}.{next(self._ts):06d}"}
-        if method in ("conversations.replies", "conversations.history"):
-            key = (str(args.get("channel")), str(args.get("ts") or args.get("latest")))
+        if method == "conversations.replies":  # the message, and its thread if it is a root
+            channel, ts = str(args.get("channel")), str(args.get("ts"))
+            thread = [
+                m
+                for (ch, m_ts), m in self.messages.items()
+                if ch == channel and (m_ts == ts or m.get("thread_ts") == ts)
+            ]
+            thread.sort(key=lambda m: float(m["ts"]))
+            return {"ok": True, "messages": thread, "has_more": False}
+        if method == "conversations.history":
+            key = (str(args.get("channel")), str(args.get("latest")))
             found = self.messages.get(key)
             return {"ok": True, "messages": [found] if found else [], "has_more": False}
         if method == "users.info":
@@ -272,7 +282,7 @@ async def _arguments(request: web.Request) -> dict[str, Any]:
     else:
         form = await request.post()
         args.update({k: v for k, v in form.items() if isinstance(v, str)})
-    for key in ("blocks", "attachments"):
+    for key in ("blocks", "attachments", "metadata"):
         if isinstance(args.get(key), str):
             with contextlib.suppress(ValueError):
                 args[key] = json.loads(args[key])

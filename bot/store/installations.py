@@ -7,8 +7,11 @@ them, and the stores, given our engine, find them there.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.store.db import Base
@@ -37,3 +40,13 @@ def oauth_state_store(engine: AsyncEngine) -> AsyncSQLAlchemyOAuthStateStore:
     return AsyncSQLAlchemyOAuthStateStore(
         expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine
     )
+
+
+async def purge_expired_states(engine: AsyncEngine) -> int:
+    """Delete install ``state`` values nobody came back with (the store only removes used ones)."""
+    now = datetime.now(UTC).replace(tzinfo=None)  # the store writes naive UTC
+    async with engine.begin() as conn:
+        result = await conn.execute(
+            delete(oauth_states_table).where(oauth_states_table.c.expire_at < now)
+        )
+    return int(result.rowcount or 0)

@@ -22,6 +22,7 @@ from bot.text import (
     is_boilerplate,
     join_quotations,
     looks_like_fragment,
+    split_glued,
     split_sentences,
     strip_dateline,
     tokenize_words,
@@ -70,8 +71,12 @@ def content_sentences(
     total_words = 0
     after_cut = False  # the previous sentence was cut at an abbreviation: this is its tail
     for paragraph in article.paragraphs:
-        sentences = split_sentences(paragraph, language)
-        for sentence in join_quotations(paragraph, sentences, MAX_BULLET_WORDS):
+        sentences = [
+            piece
+            for sentence in split_sentences(paragraph, language)
+            for piece in split_glued(sentence)
+        ]
+        for sentence in join_quotations(paragraph, sentences):
             if is_boilerplate(sentence):
                 continue
             text = strip_dateline(sentence, first=not candidates)

@@ -33,7 +33,7 @@ PREFERRED_WORDS = (10, 30)  # sentence lengths that read best as a bullet; other
 LENGTH_DAMPING = 0.02  # score lost per word outside PREFERRED_WORDS
 CAPTION_PENALTY = 0.5  # likely photo captions are kept but ranked down
 DANGLING_PENALTY = 0.5  # so are sentences opening "Which ...", "That said, ..."
-REFERS_BACK_PENALTY = 0.7  # "He said ...", unless the sentence before it is also a bullet
+REFERS_BACK_PENALTY = 0.85  # "He said ...", unless the sentence before it is also a bullet
 REDUNDANCY_LIMIT = 0.5  # cosine above which a sentence repeats one already chosen
 
 
@@ -102,16 +102,20 @@ def rank(
     lengths = np.array([len(c.words) for c in candidates], dtype=np.float64)
     prior = 1.0 / (1.0 + positions / POSITION_HALF_LIFE)
     salience = 1.0 + CENTRALITY_WEIGHT * centrality + TITLE_WEIGHT * (sentences @ title)
-    readability = np.array(
-        [
-            (CAPTION_PENALTY if is_caption(c.text) else 1.0)
-            * (DANGLING_PENALTY if leans_on_context(c.text) else 1.0)
-            for c in candidates
-        ]
-    )
+    # The text checks cost more than the arithmetic: run them on eligible sentences only.
+    eligible = np.array([c.eligible for c in candidates], dtype=bool)
+    readability = np.ones(len(candidates))
+    needs_previous = np.zeros(len(candidates), dtype=bool)
+    for index, candidate in enumerate(candidates):
+        if not candidate.eligible:
+            continue
+        text = candidate.text
+        readability[index] = (CAPTION_PENALTY if is_caption(text) else 1.0) * (
+            DANGLING_PENALTY if leans_on_context(text) else 1.0
+        )
+        needs_previous[index] = refers_back(text)
     score = prior * salience * _length_factor(lengths) * readability
-    score[[not c.eligible for c in candidates]] = -np.inf
-    needs_previous = np.array([refers_back(c.text) for c in candidates], dtype=bool)
+    score[~eligible] = -np.inf
 
     chosen: list[int] = []
     taken = np.zeros(len(candidates), dtype=bool)

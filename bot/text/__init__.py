@@ -3,7 +3,7 @@
 from bot.text.boilerplate import is_boilerplate, looks_like_caption
 from bot.text.context import leans_on_context, refers_back
 from bot.text.datelines import strip_dateline
-from bot.text.fragments import looks_like_fragment
+from bot.text.fragments import looks_like_fragment, split_glued
 from bot.text.quotes import is_balanced, join_quotations
 from bot.text.sentences import ends_with_abbreviation, split_sentences, tokenize_words
 from bot.text.tokenizer import OfflineTokenizer
@@ -18,6 +18,7 @@ __all__ = [
     "looks_like_caption",
     "looks_like_fragment",
     "refers_back",
+    "split_glued",
     "split_sentences",
     "strip_dateline",
     "tokenize_words",

@@ -54,6 +54,12 @@ _NOTICE = re.compile(
       | \bbookmark\s+(?:this|our|us)\b
     """
 )
+# Words one of the notices must contain; checked first (plain substring tests are far
+# cheaper than the pattern) because most sentences contain none of them.
+_NOTICE_WORDS = (
+    *("compensated", "sponsored", "paid", "opinions", "affiliate", "associate", "commission"),
+    *("share", "commercial", "presentation", "moderated", "reviewed", "bookmark"),
+)
 # A byline: "By Jane Doe", "By Jane Doe and John Roe", "By Jane Doe, Technology Reporter".
 # Case-sensitive on purpose: names are capitalised, "By the time ..." is prose.
 _BYLINE = re.compile(
@@ -93,7 +99,10 @@ _ACTION_CAPTION = re.compile(
 def is_boilerplate(sentence: str) -> bool:
     """Whether the sentence is page furniture (byline, call to action, credit, ...)."""
     text = sentence.strip()
-    if _BOILERPLATE.search(text) or _BYLINE.match(text) or _NOTICE.search(text):
+    if _BOILERPLATE.search(text) or _BYLINE.match(text):
+        return True
+    lowered = text.lower()
+    if any(word in lowered for word in _NOTICE_WORDS) and _NOTICE.search(text):
         return True
     # Short lines that only credit a photo; a long sentence mentioning Getty is real content.
     return len(text.split()) <= 8 and _CREDIT.search(text) is not None
@@ -105,4 +114,3 @@ def looks_like_caption(sentence: str) -> bool:
         return True
     label = _LABEL.match(sentence)
     return label is not None and _SPEECH.search(label.group(1)) is None
-

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 
-_AGENCY = r"\((?:CNN(?:\s[A-Z]\w+)?|AP|AFP|Reuters|UPI|Bloomberg|EW\.com|[A-Z][\w.]{1,14}\s?(?:News|Wire))\)"
+_AGENCY = (
+    r"\((?:CNN(?:\s[A-Z]\w+)?|AP|AFP|Reuters|UPI|Bloomberg|EW\.com"
+    r"|[A-Z][\w.]{1,14}\s?(?:News|Wire))\)"
+)
 _DASH = r"(?:--|—|–)"
 # A sentence starts right after a dateline: a capital, a digit or an opening quote.
 _STARTS = r"(?=[\"“‘'«A-Z0-9À-ÖØ-Þ])"

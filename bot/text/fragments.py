@@ -4,6 +4,8 @@ Pages hand the summariser things with a full stop that are not statements: table
 stat lines (``1 sack, 1 TFL, 2 QH.``, ``Palm Bay (1-0): Smith 25 points.``), labels and
 headings, turns of an interview (``Q: ...``), and the two halves of a sentence cut at an
 abbreviation the splitter could not know (``... von Disruption bzw.`` + ``Digital ...``).
+A caption or heading glued to the next sentence by a lost line break is cut off it
+(``split_glued``), so the sentence can still be used and the caption is judged alone.
 Real prose, in any cased alphabet, has several lower-case words and few numbers; a cut
 sentence ends on an abbreviation that never ends one. Scripts without case (Chinese,
 Japanese) give no such signal and are left alone.
@@ -24,10 +26,26 @@ UNCASED_LETTER = re.compile(
     r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 )
 _INTERVIEW_TURN = re.compile(r"^\W*(?:Q|A)\s*[:.)]\s")
+# Two pieces glued by a lost line break: a caption or heading runs into the next sentence
+# ("... own goal But goalkeeper Neuer was ...", "... was updated The previous model ...").
+# A capitalised opener right after a lower-case word, with no punctuation, is not prose.
+# An upper-case label inside a sentence ("... from Boots CLAIMS: First ...") starts a new piece.
+_OPENERS: tuple[str, ...] = (
+    *("The", "But", "He", "She", "It", "They", "We", "This", "These", "However"),
+    *("Meanwhile", "His", "Her", "Their", "Its"),
+)
+_OPENER = "(?:" + "|".join(_OPENERS) + ")"
+_GLUED = re.compile(
+    rf"(?<=[a-z0-9’”)])\s+(?={_OPENER}\s+[a-z])|(?<=[^\sA-Z])\s+(?=[A-Z]{{2,}}(?:\s+[A-Z]{{2,}})?:\s)"
+)
+# Plain substring tests, far cheaper than the pattern, rule out most sentences first.
+_GLUE_CUES = (": ", "\n", *(f" {opener} " for opener in _OPENERS))
 
 
 def mostly_cased(text: str) -> bool:
     """Whether most letters of ``text`` belong to a script with upper and lower case."""
+    if text.isascii():
+        return _LETTER.search(text) is not None
     if UNCASED_LETTER.search(text) is None:  # the common case, decided without counting
         return _LETTER.search(text) is not None
     return len(UNCASED_LETTER.findall(text)) * 2 < len(_LETTER.findall(text))
@@ -45,9 +63,26 @@ def looks_like_fragment(
     if not mostly_cased(sentence):
         return False
     tokens = tokenize_words(sentence) if words is None else words
-    lowercase = sum(word.islower() for word in tokens)
-    numbers = sum(word[0].isdigit() for word in tokens)
+    lowercase = sum(map(str.islower, tokens))
+    numbers = sum(map(str.isdigit, [word[0] for word in tokens]))
     if lowercase < MIN_LOWERCASE_WORDS:
         return True
     # Mostly numbers and few ordinary words: a row of a table or a box score.
     return numbers * 3 >= len(tokens) and lowercase * 2 < len(tokens)
+
+
+def split_glued(sentence: str) -> list[str]:
+    """``sentence`` cut where a lost line break glued two pieces together, verbatim.
+
+    The cue is a capitalised sentence opener ("The", "But", "He", ...) followed by a
+    lower-case word, right after a lower-case word or digit with no punctuation between.
+    """
+    if not any(cue in sentence for cue in _GLUE_CUES):
+        return [sentence]
+    pieces: list[str] = []
+    start = 0
+    for match in _GLUED.finditer(sentence):
+        pieces.append(sentence[start : match.start()])
+        start = match.end()
+    pieces.append(sentence[start:])
+    return pieces

@@ -39,32 +39,37 @@ def _single_quotes_balanced(text: str) -> bool:
     opened = text.rfind("‘")
     if opened >= 0 and not _CURLY_SINGLE_CLOSE.search(text, opened + 1):
         return False
+    if "'" not in text and "’" not in text:
+        return True
     openers = [m.start() for m in _STRAIGHT_OPEN.finditer(text)]
     if openers and not _STRAIGHT_CLOSE.search(text, openers[-1] + 1):
         return False
     closer = _PUNCTUATION_CLOSER.search(text)
-    if closer and not (openers and openers[0] < closer.start()) and "‘" not in text[: closer.start()]:
-        return False  # closes a quotation that opened in an earlier sentence
-    return True
+    if closer is None:
+        return True
+    # A closer with no opener before it closes a quotation opened in an earlier sentence.
+    return bool(openers and openers[0] < closer.start()) or "‘" in text[: closer.start()]
 
 
 def is_balanced(text: str) -> bool:
     """Whether every quotation and bracket opened in ``text`` is closed in it, and vice versa."""
     if _QUOTE_OR_BRACKET.search(text) is None:
         return True  # most sentences: nothing to pair up
-    if not all(text.count(left) == text.count(right) for left, right in _BRACKETS):
-        return False
+    for left, right in _BRACKETS:
+        if (left in text or right in text) and text.count(left) != text.count(right):
+            return False
     return _double_quotes_balanced(text) and _single_quotes_balanced(text)
 
 
-def join_quotations(
-    paragraph: str, sentences: Sequence[str], max_words: int, max_pieces: int = 6
-) -> list[str]:
+def join_quotations(paragraph: str, sentences: Sequence[str], max_pieces: int = 6) -> list[str]:
     """``sentences`` (split from ``paragraph``) with each cut quotation joined back into one.
 
     A sentence that is unbalanced is extended with the sentences after it until the span is
-    balanced; the span is taken verbatim from ``paragraph``. When no span of at most
-    ``max_pieces`` sentences and ``max_words`` words balances, the pieces are left as they are.
+    balanced; the span is taken verbatim from ``paragraph``. The whole quotation becomes one
+    unit however long it is, so that none of its inner sentences ("All of my thoughts
+    became musical.") passes for a statement of the article's own; a too-long unit is simply
+    not a bullet. When no span of at most ``max_pieces`` sentences balances (a quotation
+    never closed), the pieces are left as they are.
     """
     starts: list[int] = []
     cursor = 0
@@ -77,19 +82,12 @@ def join_quotations(
     joined: list[str] = []
     index = 0
     while index < len(sentences):
-        unit_end = index + 1
+        last = index
         if not is_balanced(sentences[index]):
-            for last in range(index + 1, min(index + max_pieces, len(sentences))):
-                span = paragraph[starts[index] : starts[last] + len(sentences[last])]
-                if len(span.split()) > max_words:
+            for end in range(index + 1, min(index + max_pieces, len(sentences))):
+                if is_balanced(paragraph[starts[index] : starts[end] + len(sentences[end])]):
+                    last = end
                     break
-                if is_balanced(span):
-                    unit_end = last + 1
-                    break
-        if unit_end == index + 1:
-            joined.append(sentences[index])
-        else:
-            last = unit_end - 1
-            joined.append(paragraph[starts[index] : starts[last] + len(sentences[last])])
-        index = unit_end
+        joined.append(paragraph[starts[index] : starts[last] + len(sentences[last])])
+        index = last + 1
     return joined
