@@ -78,7 +78,8 @@ DATELINES = [  # (sentence, first sentence of the article?, expected)
         False,
         "Police led the procession.",
     ),
-    ("NEW DELHI: Nearly 150 people returned home.", False, "Nearly 150 people returned home."),
+    ("NEW DELHI: Nearly 150 people returned home.", True, "Nearly 150 people returned home."),
+    ("CLAIMS: Protects against all rays.", False, "CLAIMS: Protects against all rays."),
     ("— Jo Smith threw for three touchdowns.", False, "Jo Smith threw for three touchdowns."),
     (
         "Indianapolis – Several thousand teachers marched.",

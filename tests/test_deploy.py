@@ -84,8 +84,8 @@ def test_kubernetes_deployment_has_replicas_probes_and_config() -> None:
     assert pod["securityContext"]["runAsNonRoot"] is True
     (container,) = pod["containers"]
     assert build_parser().parse_args(container["args"]).command == "serve"
-    for probe in ("readinessProbe", "livenessProbe"):
-        assert container[probe]["httpGet"]["path"] == "/healthz"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/healthz"  # checks the database
+    assert container["livenessProbe"]["httpGet"]["path"] == "/livez"
     refs = {next(iter(ref)): next(iter(ref.values()))["name"] for ref in container["envFrom"]}
     assert refs == {
         "configMapRef": _k8s("configmap.yaml")["metadata"]["name"],

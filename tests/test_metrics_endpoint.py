@@ -89,7 +89,7 @@ async def test_metrics_count_events_replies_summaries_failures_and_latency(
 
 
 async def test_healthz_answers_503_when_the_database_is_gone() -> None:
-    """/healthz is 200 while Postgres answers and 503 with a short reason once it is dropped."""
+    """/healthz is 200 while Postgres answers and 503 once it is dropped; /livez stays 200."""
     async with (
         fresh_database() as url,
         real_pipeline_bot(url) as (base, _, _),
@@ -105,3 +105,5 @@ async def test_healthz_answers_503_when_the_database_is_gone() -> None:
             assert response.status == 503
             body = await response.json()
         assert body["ok"] is False and body["reason"] == "database unavailable"
+        async with session.get(f"{base}/livez") as response:
+            assert response.status == 200  # no restart loop while the database is down

@@ -306,16 +306,31 @@ async def test_store_failure_still_gets_a_generic_reply(tmp_path: Path) -> None:
     """If the database fails before answering, the thread gets a short generic line."""
     async with http_bot(tmp_path) as h:
 
-        async def broken(event_id: str | None) -> bool:
+        async def broken(request: object) -> list[object]:
             raise OSError("database is gone")
 
-        h.bot.service.first_delivery = broken  # type: ignore[method-assign]
+        h.bot.service.accept = broken  # type: ignore[assignment,method-assign]
         event = link_message(URL)
         await send(h, event_callback(event))
         await h.settle()
         (reply,) = h.slack.replies
         assert reply.args["thread_ts"] == event["ts"]
         assert "something went wrong" in reply.args["text"].lower()
+
+
+async def test_retry_of_a_delivery_that_died_before_its_jobs_is_answered(
+    tmp_path: Path,
+) -> None:
+    """A delivery recorded as seen whose jobs were never written is answered on retry, once."""
+    from bot.store.events import claim_event
+
+    async with http_bot(tmp_path) as h:
+        body = event_callback(link_message(URL))
+        assert await claim_event(h.bot.engine, body["event_id"])  # the first try died here
+        await send(h, body, retry_num=1)
+        await send(h, body, retry_num=2)
+        await h.settle()
+        assert len(h.slack.replies) == 1
 
 
 async def test_server_error_from_slack_is_retried(tmp_path: Path) -> None:

@@ -19,7 +19,14 @@ def test_manifest_declares_the_command_shortcut_events_and_scopes() -> None:
     assert [s["callback_id"] for s in features["shortcuts"]] == [SHORTCUT_CALLBACK_ID]
     assert features["shortcuts"][0]["type"] == "message"
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
-    assert events == {"message.channels", "message.groups", "app_mention", "reaction_added"}
+    assert events == {
+        "message.channels",
+        "message.groups",
+        "app_mention",
+        "reaction_added",
+        "app_uninstalled",
+        "tokens_revoked",
+    }
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {
         "chat:write",

@@ -71,7 +71,7 @@ def register_listeners(
             return  # edits, unfurl echoes (message_changed), joins, bots: never a request
         urls = links_in_message(event, opts.max_links)
         if urls:
-            await triggers.message(body.get("event_id"), _team(body, event), event, urls)
+            await triggers.message(_team(body, event), event, urls)
 
     @app.event("app_mention")
     async def on_mention(
@@ -82,7 +82,7 @@ def register_listeners(
         team = _team(body, event)
         urls = links_in_message(event, opts.max_links)
         if urls:  # the links are right here: accept them before the ack
-            await triggers.accept(body.get("event_id"), _thread_request(team, event, urls))
+            await triggers.accept(_thread_request(team, event, urls))
         else:  # reading the thread parent is a Web API call: do it after the ack
             service.spawn(
                 triggers.mention(body.get("event_id"), team, event, client),
@@ -121,14 +121,14 @@ class _Triggers:
         self.service = service
         self.options = options
 
-    async def message(
-        self, event_id: str | None, team_id: str, event: Mapping[str, Any], urls: list[str]
-    ) -> None:
-        """Runs before the ack: share hooks, then the links as jobs when auto mode is on."""
+    async def message(self, team_id: str, event: Mapping[str, Any], urls: list[str]) -> None:
+        """Runs before the ack: share hooks, then the links as jobs when auto mode is on.
+
+        No event-id gate here: every step is idempotent (shared links and jobs are unique per
+        message and link), so a retry of a delivery that died half-way finishes the work
+        instead of being dropped as already seen, and a plain retry creates nothing."""
         request = _thread_request(team_id, event, urls)
         try:
-            if not await self.service.first_delivery(event_id):
-                return  # a retry of a delivery already handled
             await self.service.notify_shared(
                 team_id, request.channel_id, request.user_id, request.message_ts, urls
             )
@@ -137,11 +137,11 @@ class _Triggers:
         except Exception:
             self._accept_failed(request)
 
-    async def accept(self, event_id: str | None, request: LinkRequest) -> None:
-        """Runs before the ack: record the request's links as jobs."""
+    async def accept(self, request: LinkRequest) -> None:
+        """Runs before the ack: record the request's links as jobs (idempotent per message
+        and link, so, as in ``message``, a retry needs no event-id gate)."""
         try:
-            if await self.service.first_delivery(event_id):
-                await self.service.enqueue(request)
+            await self.service.enqueue(request)
         except Exception:
             self._accept_failed(request)
 

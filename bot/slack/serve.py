@@ -92,6 +92,11 @@ def http_app(bot: Bot, *, events: bool = True) -> web.Application:
             return web.json_response({"ok": False, "reason": problem}, status=503)
         return web.json_response({"ok": True, "pending": bot.service.pending})
 
+    async def livez(_: web.Request) -> web.Response:
+        # Liveness only: the event loop answers. A database outage must not restart every
+        # replica; readiness (/healthz) takes them out of the load balancer instead.
+        return web.json_response({"ok": True})
+
     async def metrics(_: web.Request) -> web.Response:
         response = web.Response(body=exposition())
         response.headers["Content-Type"] = CONTENT_TYPE
@@ -105,6 +110,7 @@ def http_app(bot: Bot, *, events: bool = True) -> web.Application:
             app.router.add_get(flow.install_path, _oauth_page(flow.handle_installation))
             app.router.add_get(flow.redirect_uri_path, _oauth_page(flow.handle_callback))
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/livez", livez)
     app.router.add_get("/metrics", metrics)
     return app
 

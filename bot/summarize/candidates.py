@@ -1,7 +1,8 @@
 """Turn an article into the sentences a summariser may pick from.
 
 Shared by every method so that they all see the same, bounded input: boilerplate removed,
-datelines stripped, quotations the splitter cut in pieces joined back into one unit, at most
+datelines stripped, captions cut off the sentences they were glued to, quotations the
+splitter cut in pieces joined back into one unit, at most
 ``MAX_SENTENCES`` sentences / ``MAX_WORDS`` words (this cap is what keeps the slow sumy
 methods bounded on huge pages), and only sentences that can stand alone as a bullet marked
 eligible: a statement of sensible length, ending with a full stop (not a question, heading or

@@ -19,17 +19,19 @@ _DASH = r"(?:--|—|–)"
 _STARTS = r"(?=[\"“‘'«A-Z0-9À-ÖØ-Þ])"
 
 # "LONDON (CNN) -- ", "(CNN)", "Hong Kong (CNN Business)", "NEW YORK, March 3 (AP) — ",
-# an upper-case place "PARIS — " / "NEW DELHI: ", and a stray leading dash or bullet.
+# an upper-case place "PARIS — ", and a stray leading dash or bullet. (An upper-case word and
+# a colon is a dateline only at the very start, "NEW DELHI: "; later it is a label, "CLAIMS: ".)
 _DATELINE = re.compile(
     rf"""^\s*(?:
         (?:[A-Z][\w.'’\-]*(?:[ ,]+[\w.'’\-]+){{0,4}}\s*)? {_AGENCY} \s*(?:{_DASH}|-|:)?\s*{_STARTS}
-      | [A-Z][A-Z.'’\-]+(?:[ ,]+[A-Z][A-Za-z.'’\-]*){{0,3}}\s*(?:\s{_DASH}|:)\s+{_STARTS}
+      | [A-Z][A-Z.'’\-]+(?:[ ,]+[A-Z][A-Za-z.'’\-]*){{0,3}}\s+{_DASH}\s+{_STARTS}
       | (?:{_DASH}|-|•|·)\s+{_STARTS}
     )""",
     re.VERBOSE,
 )
-# Only in the first sentence: "Indianapolis – ", "New York, NY – ", "Washington, DC, United
-# States: " (up to four capitalised words, commas allowed, then a dash or colon).
+# Only in the first sentence: "Indianapolis – ", "New York, NY – ", "NEW DELHI: ",
+# "Washington, DC, United States: " (up to four capitalised words, commas allowed, then a
+# dash or colon).
 _LOOSE_DATELINE = re.compile(
     rf"^\s*[A-Z][\w.'’\-]*(?:,?\s+[A-Z][\w.'’\-]*){{0,3}}\s*(?:\s{_DASH}|:)\s+{_STARTS}"
 )

@@ -8,7 +8,8 @@ back together (verbatim, from the paragraph) so the whole quotation can be judge
 
 Straight single quotes double as apostrophes (``don't``, ``players'``), so for them only
 clear cases count: an opening ``'`` at the start of a word with no closing one after it, or a
-final ``.'`` with no opening one before it. Ambiguous cases are given the benefit of the doubt.
+``.'`` / ``,'`` (after punctuation a quote mark can only close) with no opening one before it.
+Ambiguous cases are given the benefit of the doubt.
 """
 
 from __future__ import annotations
