@@ -115,9 +115,18 @@ class Settings:
             raise SettingsError("set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, or neither")
         if settings.oauth and settings.app_token:
             raise SettingsError("OAuth install works over HTTP: unset SLACK_APP_TOKEN")
+        _check_method(settings.method)
         if not settings.api_url.startswith(("http://", "https://")):
             raise SettingsError(f"SLACK_API_URL must be an http(s) URL, got {settings.api_url!r}")
         return settings
+
+
+def _check_method(method: str) -> None:
+    """A misspelt method must stop the start, not fail every link later."""
+    from bot.summarize import METHODS
+
+    if method not in METHODS:
+        raise SettingsError(f"KEYPOINTS_METHOD must be one of {', '.join(METHODS)}, got {method!r}")
 
 
 def _merged(env: Mapping[str, str]) -> dict[str, str]:

@@ -53,6 +53,7 @@ def test_fetch_settings_are_read_from_the_same_sources() -> None:
         ({"KEYPOINTS_CACHE_TTL": "-1"}, "KEYPOINTS_CACHE_TTL must be at least 0"),
         ({"SLACK_BOT_TOKEN": "xapp-oops"}, "SLACK_BOT_TOKEN must start with 'xoxb-'"),
         ({"SLACK_API_URL": "ftp://x"}, "SLACK_API_URL must be an http"),
+        ({"KEYPOINTS_METHOD": "lexrnak"}, "KEYPOINTS_METHOD must be one of default, lead"),
         ({"KEYPOINTS_ALLOW_HOSTS": "not a host!"}, "KEYPOINTS_ALLOW_HOSTS"),
         ({"KEYPOINTS_CONFIG": "/nonexistent/k.toml"}, "KEYPOINTS_CONFIG: cannot read"),
     ],
