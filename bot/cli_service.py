@@ -81,14 +81,12 @@ async def _migrate(settings: Settings) -> str | None:
 
 
 async def _digest(settings: Settings, args: argparse.Namespace) -> None:
-    from slack_sdk.web.async_client import AsyncWebClient
-
     from bot.digest.render import render_message, render_text
     from bot.digest.runner import build_digest, pipeline_summariser, run_digest
     from bot.digest.settings import DigestSettings
     from bot.digest.store import DigestStore
     from bot.fetch import Fetcher
-    from bot.slack.app import retry_handlers
+    from bot.slack.app import build_web_client
     from bot.store.db import make_engine
     from bot.store.migrate import migrate
 
@@ -120,14 +118,9 @@ async def _digest(settings: Settings, args: argparse.Namespace) -> None:
                 print(json.dumps(shown, indent=2) if shown else render_text(digest))
                 return
             assert store is not None
-            client = AsyncWebClient(
-                token=settings.bot_token,
-                base_url=settings.api_url,
-                retry_handlers=retry_handlers(),
-            )
             result = await run_digest(
                 args.channel,
-                client=client,
+                client=build_web_client(settings),
                 store=store,
                 fetcher=fetcher,
                 summarise=summarise,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Float, Integer, String, UniqueConstraint, delete, update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -105,13 +106,7 @@ async def finish_job(
 ) -> bool:
     """Mark the job finished if ``owner`` still holds it; False if another replica took it."""
     now = time.time() if now is None else now
-    async with engine.begin() as conn:
-        result = await conn.execute(
-            update(LinkJob)
-            .where(LinkJob.id == job_id, LinkJob.owner == owner, LinkJob.state == PENDING)
-            .values(state=state, updated_at=now)
-        )
-    return bool(result.rowcount)
+    return await _update_if_owned(engine, job_id, owner, state=state, updated_at=now)
 
 
 async def renew_lease(
@@ -119,11 +114,18 @@ async def renew_lease(
 ) -> bool:
     """Extend the lease of a job ``owner`` is still working on; False if it lost the job."""
     now = time.time() if now is None else now
+    return await _update_if_owned(
+        engine, job_id, owner, lease_expires_at=now + lease, updated_at=now
+    )
+
+
+async def _update_if_owned(engine: AsyncEngine, job_id: int, owner: str, **values: Any) -> bool:
+    """Update a pending job only while ``owner`` holds it; False once another replica took it."""
     async with engine.begin() as conn:
         result = await conn.execute(
             update(LinkJob)
             .where(LinkJob.id == job_id, LinkJob.owner == owner, LinkJob.state == PENDING)
-            .values(lease_expires_at=now + lease, updated_at=now)
+            .values(**values)
         )
     return bool(result.rowcount)
 
