@@ -138,6 +138,18 @@ def _ms(wall: list[float], cpu: list[float]) -> dict[str, float]:
     }
 
 
+def timing_stats(
+    walls: dict[str, list[float]], cpus: dict[str, list[float]], reference: str = "trafilatura"
+) -> dict[str, dict[str, float]]:
+    """Median/p99/totals per name, with total time as a ratio of ``reference``'s."""
+    timing = {name: _ms(walls[name], cpus[name]) for name in walls}
+    base = timing[reference]
+    for stats in timing.values():
+        stats["ratio"] = stats["total_s"] / base["total_s"]
+        stats["cpu_ratio"] = stats["cpu_total_s"] / base["cpu_total_s"]
+    return timing
+
+
 def run(data: Path, limit: int | None) -> dict[str, Any]:
     """Score every extractor on every page and time ours against plain trafilatura."""
     pages = load_pages(data, limit)
@@ -162,11 +174,7 @@ def run(data: Path, limit: int | None) -> dict[str, Any]:
             walls["pipeline"].append(wall)
             cpus["pipeline"].append(cpu)
     summary: dict[str, Scores] = {name: aggregate(s) for name, s in scores.items()}
-    timing = {name: _ms(walls[name], cpus[name]) for name in walls}
-    reference = timing["trafilatura"]
-    for name in timing:
-        timing[name]["ratio"] = timing[name]["total_s"] / reference["total_s"]
-        timing[name]["cpu_ratio"] = timing[name]["cpu_total_s"] / reference["cpu_total_s"]
+    timing = timing_stats(walls, cpus)
     return {
         "pages": len(pages),
         "scores": {name: asdict(s) for name, s in summary.items()},

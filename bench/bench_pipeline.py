@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
 
-from bench.bench_extraction import DATA, _ms, load_pages  # noqa: E402
+from bench.bench_extraction import DATA, load_pages, timing_stats  # noqa: E402
 from bot.errors import KeypointsError  # noqa: E402
 from bot.extract import extract  # noqa: E402
 from bot.models import Article  # noqa: E402
@@ -74,11 +74,7 @@ def run(limit: int | None, repeat: int) -> dict[str, Any]:
                 if rnd:
                     walls[stage].append(wall)
                     cpus[stage].append(cpu)
-    stats = {stage: _ms(walls[stage], cpus[stage]) for stage in STAGES}
-    reference = stats["trafilatura"]
-    for stage in STAGES:
-        stats[stage]["ratio"] = stats[stage]["total_s"] / reference["total_s"]
-        stats[stage]["cpu_ratio"] = stats[stage]["cpu_total_s"] / reference["cpu_total_s"]
+    stats = timing_stats(walls, cpus)
     return {
         "date": datetime.now(UTC).date().isoformat(),
         "machine": f"{platform.machine()}, {platform.python_implementation()} "
