@@ -34,7 +34,7 @@ def summarize_html(
 ) -> Summary:
     """Key points of the article in ``html``; ``NoArticle``/``Paywalled`` when there is none."""
     article = check_article(html, extract(html, url))
-    return summarize(article, bullets=bullets, method=method)
+    return _with_bullets(summarize(article, bullets=bullets, method=method))
 
 
 def _summarize_page_timed(html: str, url: str, bullets: int, method: str) -> Summary:
@@ -42,7 +42,7 @@ def _summarize_page_timed(html: str, url: str, bullets: int, method: str) -> Sum
     with timed("extract"):
         article = check_article(html, extract(html, url))
     with timed("summarise"):
-        return summarize(article, bullets=bullets, method=method)
+        return _with_bullets(summarize(article, bullets=bullets, method=method))
 
 
 def summarize_text(
@@ -59,7 +59,14 @@ def summarize_text(
     if not paragraphs:
         raise NoArticle("The text is empty.")
     article = Article(paragraphs=tuple(paragraphs), title=title)
-    return summarize(article, bullets=bullets, method=method)
+    return _with_bullets(summarize(article, bullets=bullets, method=method))
+
+
+def _with_bullets(summary: Summary) -> Summary:
+    """A summary with no bullet (only headings, lists or stat lines) is not worth posting."""
+    if not summary.bullets:
+        raise NoArticle("I couldn't find sentences to quote as key points on that page.")
+    return summary
 
 
 def looks_like_title(paragraph: str) -> bool:

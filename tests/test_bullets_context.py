@@ -6,7 +6,7 @@ import pytest
 
 from bot.summarize import default
 from bot.summarize.candidates import Candidate
-from bot.text import leans_on_context, refers_back, tokenize_words
+from bot.text import is_bare_quotation, leans_on_context, refers_back, tokenize_words
 
 REFERS_BACK = [
     ("He was arrested in April for the call.", True),
@@ -14,6 +14,8 @@ REFERS_BACK = [
     ("These high-end tools give doctors critical data.", True),
     ("And that means a slaughter of some degree.", True),
     ("Or even for a single night.", True),
+    ("Also, we hope you enjoyed getting to know him.", True),
+    ("Also on Tuesday, the Senate voted to adjourn.", False),
     ("Because space travel is anything but easy.", True),
     ("Staying on the Moon, however, has not been done.", True),
     ("'If I play well, I will win it.'", True),  # a quotation with no speaker
@@ -74,3 +76,36 @@ def test_pronoun_sentence_without_its_antecedent_is_ranked_down() -> None:
     candidates += [_candidate(i, text) for i, text in enumerate(SENTENCES) if i]
     assert default.rank(candidates, 1, str.lower) == [1]  # without the rule: the pronoun one
     assert _choose(candidates, budget=1) == [2]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ('"America is not for sale. We are taking in billions."', True),
+        ("“The show was great. Booking was easy.”", True),
+        ("'If I play well, I will win it.'", True),
+        ('"We will appeal," the company said.', False),
+        ('The company said: "We will appeal."', False),
+    ],
+)
+def test_is_bare_quotation(sentence: str, expected: bool) -> None:
+    """Only a quotation with no speaker in the sentence counts as bare."""
+    assert is_bare_quotation(sentence) is expected
+
+
+def test_bare_quotation_without_its_speaker_is_ranked_down() -> None:
+    """A speakerless quotation loses to a later sentence unless its lead-in is taken."""
+    quote = '"Fares will climb sharply, hitting everybody riding buses in northern provinces."'
+    candidates = [_candidate(0, SENTENCES[0], eligible=False), _candidate(1, quote)]
+    candidates += [_candidate(i, text) for i, text in enumerate(SENTENCES) if i > 1]
+    bare = default.rank(candidates, 1, str.lower, is_bare_quotation=is_bare_quotation)
+    assert default.rank(candidates, 1, str.lower) == [1]  # without the rule: the quotation
+    assert bare == [2]
+
+
+def test_bare_quotation_after_its_lead_in_is_taken() -> None:
+    """Right after the sentence that introduces it, a quotation is taken as usual."""
+    quote = '"Fares will climb sharply, hitting everybody riding buses in northern provinces."'
+    candidates = [_candidate(0, SENTENCES[0]), _candidate(1, quote)]
+    candidates += [_candidate(i, text) for i, text in enumerate(SENTENCES) if i > 1]
+    assert default.rank(candidates, 2, str.lower, is_bare_quotation=is_bare_quotation) == [0, 1]

@@ -87,3 +87,10 @@ def test_bad_input_exits_2_with_one_line_reason(args: list[str], stdin: bytes, r
     assert reason in err
     assert "Traceback" not in err
     assert result.stdout == b""
+
+
+def test_text_without_sentences_to_quote_exits_2() -> None:
+    """A text of headings and stat lines yields no key points: a clear error, not a bare title."""
+    result = run_cli("summarize", "-", stdin=b"Results\n\n1 sack, 1 TFL, 2 QH\n\nWeek 11")
+    assert result.returncode == 2
+    assert "key points" in result.stderr.decode()

@@ -14,7 +14,13 @@ from bot.summarize import default
 from bot.summarize.candidates import Candidate, bullet_budget, content_sentences, mark_repeats
 from bot.summarize.language import term_normaliser
 from bot.summarize.sumy_methods import SUMY_METHODS, rank_with_sumy
-from bot.text import leans_on_context, looks_like_caption, refers_back, tokenize_words
+from bot.text import (
+    is_bare_quotation,
+    leans_on_context,
+    looks_like_caption,
+    refers_back,
+    tokenize_words,
+)
 
 METHODS: tuple[str, ...] = ("default", "lead", *SUMY_METHODS)
 
@@ -36,6 +42,7 @@ def _rank_default(candidates: list[Candidate], budget: int, article: Article) ->
         is_caption=looks_like_caption,
         leans_on_context=leans_on_context,
         refers_back=refers_back,
+        is_bare_quotation=is_bare_quotation,
     )
 
 

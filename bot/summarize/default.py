@@ -8,8 +8,9 @@ Pure centrality (LexRank, TextRank) loses to it. Here each sentence gets
                             × length factor × readability (captions, dangling openings)
 
 and the best are taken greedily, skipping near-duplicates of ones already taken. A sentence
-that refers back ("He was arrested ...") is ranked down only while the sentence before it is
-not taken: right after it, it reads fine. Everything is
+that refers back ("He was arrested ...") or is a quotation whose speaker is named only before
+it is ranked down only while the sentence before it is not taken: right after it, it reads
+fine. Everything is
 a few numpy operations on a sentence × term matrix (at most ``MAX_SENTENCES`` rows), about a
 millisecond for a typical article. The weights are global constants, chosen once on the CNN/DM
 sample with a coarse grid (see ``bench/bench_summaries.py``), never per article.
@@ -34,6 +35,7 @@ LENGTH_DAMPING = 0.02  # score lost per word outside PREFERRED_WORDS
 CAPTION_PENALTY = 0.5  # likely photo captions are kept but ranked down
 DANGLING_PENALTY = 0.5  # so are sentences opening "Which ...", "That said, ..."
 REFERS_BACK_PENALTY = 0.85  # "He said ...", unless the sentence before it is also a bullet
+BARE_QUOTE_PENALTY = 0.5  # a quotation alone: who speaks is only said before it
 REDUNDANCY_LIMIT = 0.5  # cosine above which a sentence repeats one already chosen
 
 
@@ -90,6 +92,7 @@ def rank(
     is_caption: Callable[[str], bool] = lambda _: False,
     leans_on_context: Callable[[str], bool] = lambda _: False,
     refers_back: Callable[[str], bool] = lambda _: False,
+    is_bare_quotation: Callable[[str], bool] = lambda _: False,
 ) -> list[int]:
     """Indices into ``candidates`` of the chosen bullets, in article order."""
     if budget <= 0 or not candidates:
@@ -105,7 +108,8 @@ def rank(
     # The text checks cost more than the arithmetic: run them on eligible sentences only.
     eligible = np.array([c.eligible for c in candidates], dtype=bool)
     readability = np.ones(len(candidates))
-    needs_previous = np.zeros(len(candidates), dtype=bool)
+    # Penalty while the previous sentence is not taken (1.0: none).
+    without_previous = np.ones(len(candidates))
     for index, candidate in enumerate(candidates):
         if not candidate.eligible:
             continue
@@ -113,7 +117,10 @@ def rank(
         readability[index] = (CAPTION_PENALTY if is_caption(text) else 1.0) * (
             DANGLING_PENALTY if leans_on_context(text) else 1.0
         )
-        needs_previous[index] = refers_back(text)
+        if is_bare_quotation(text):
+            without_previous[index] = BARE_QUOTE_PENALTY
+        elif refers_back(text):
+            without_previous[index] = REFERS_BACK_PENALTY
     score = prior * salience * _length_factor(lengths) * readability
     score[~eligible] = -np.inf
 
@@ -121,7 +128,7 @@ def rank(
     taken = np.zeros(len(candidates), dtype=bool)
     while len(chosen) < budget:
         previous_taken = np.concatenate(([False], taken[:-1]))
-        effective = np.where(needs_previous & ~previous_taken, REFERS_BACK_PENALTY, 1.0) * score
+        effective = np.where(previous_taken, 1.0, without_previous) * score
         index = int(np.argmax(effective))  # the first of equal scores, as a stable sort would
         if effective[index] == -np.inf:
             break

@@ -1,7 +1,7 @@
 """Offline text utilities: sentence splitting, word tokenising and telling prose from furniture."""
 
 from bot.text.boilerplate import is_boilerplate, looks_like_caption
-from bot.text.context import leans_on_context, refers_back
+from bot.text.context import is_bare_quotation, leans_on_context, refers_back
 from bot.text.datelines import strip_dateline
 from bot.text.fragments import looks_like_fragment, split_glued
 from bot.text.quotes import is_balanced, join_quotations
@@ -12,6 +12,7 @@ __all__ = [
     "OfflineTokenizer",
     "ends_with_abbreviation",
     "is_balanced",
+    "is_bare_quotation",
     "is_boilerplate",
     "join_quotations",
     "leans_on_context",

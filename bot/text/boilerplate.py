@@ -91,7 +91,8 @@ _ACTION_CAPTION = re.compile(
     r"^(?:[A-Z][\w'’.\-]*\s+){2,4}(?:celebrates|reacts|attempts|addresses|looks\s+on|waves|"
     r"winces|poses|arrives|leaves|walks|smiles|shakes|holds|gestures|watches|greets|applauds|"
     r"salutes|trains|competes|battles|jumps|kisses|hugs|sits|stands|speaks|shows\s+off|"
-    r"lifts|fires|heads|clears|controls|runs|scores|looks\s+to|takes\s+part)\b"
+    r"lifts|fires|heads|clears|controls|runs|scores|looks\s+to|takes\s+part|smashes|stretches|"
+    r"strikes|volleys|dives|leaps|slides|grimaces|sprays|holds\s+off|closes\s+down)\b"
     r".{0,160}\b(?:during|ahead\s+of|after|at|on|in)\b"
 )
 

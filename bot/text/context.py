@@ -5,7 +5,7 @@
 comes from.
 
 ``refers_back``: it points back at something it does not name — a pronoun or demonstrative
-subject ("He was arrested ..."), "And that ...", a leading "However" or an inner
+subject ("He was arrested ..."), "And that ...", a leading "However" or "Also," or an inner
 ", however,", a subordinate clause with no main clause ("Because ... ."), a bare quotation
 with no speaker, or a short line that names nothing ("All of my thoughts became musical.").
 Such a sentence reads well right after the sentence it refers to, so the summariser only
@@ -40,7 +40,7 @@ _POINTS_BACK = re.compile(
       | (?:he|she|it|they|his|her|its|their|him|them)\b(?!\s*[’']s\s+(?:{_SELF_CONTAINED}))
       | (?:this|that|these|those)\b(?!\s+{_SELF_CONTAINED})
       | because\b[^,;:]*$
-      | however\b
+      | however\b | also,
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -81,6 +81,11 @@ def _is_thin(sentence: str) -> bool:
 def leans_on_context(sentence: str) -> bool:
     """Whether the sentence opens with a connective that needs the sentence before it."""
     return _DANGLING_OPENING.match(sentence) is not None
+
+
+def is_bare_quotation(sentence: str) -> bool:
+    """Whether the sentence is nothing but a quotation, its speaker named elsewhere."""
+    return _BARE_QUOTATION.match(sentence) is not None
 
 
 def refers_back(sentence: str) -> bool:

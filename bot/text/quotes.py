@@ -72,6 +72,8 @@ def join_quotations(paragraph: str, sentences: Sequence[str], max_pieces: int = 
     not a bullet. When no span of at most ``max_pieces`` sentences balances (a quotation
     never closed), the pieces are left as they are.
     """
+    if all(is_balanced(sentence) for sentence in sentences):
+        return list(sentences)  # the usual case: nothing to join
     starts: list[int] = []
     cursor = 0
     for sentence in sentences:
