@@ -39,12 +39,13 @@ from bot.fetch.settings import FetchSettings  # noqa: E402
 from bot.slack.app import running_bot  # noqa: E402
 from bot.slack.serve import EVENTS_PATH, serving_http  # noqa: E402
 from bot.slack.standin import SlackStandIn  # noqa: E402
+from bot.workers import default_workers  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "events.json"
 
 
 async def run(
-    events: int, seconds: float, retry_every: int, channels: int, fake: bool
+    events: int, seconds: float, retry_every: int, channels: int, fake: bool, workers: int
 ) -> dict[str, Any]:
     acks: list[float] = []
     statuses: Counter[int] = Counter()
@@ -55,6 +56,7 @@ async def run(
                 Path(tmp) / "bench.db",
                 fetch=FetchSettings(allow_hosts=("127.0.0.1",)),
                 post_interval=1.0,
+                workers=workers,
             )
             summarise = FakeSummariser() if fake else None
             async with (
@@ -140,8 +142,13 @@ def main() -> int:
     parser.add_argument("--retry-every", type=int, default=5, help="retry every n-th event")
     parser.add_argument("--channels", type=int, default=50)
     parser.add_argument("--fake", action="store_true", help="stub summariser (no fetch/extract)")
+    parser.add_argument(
+        "--workers", type=int, default=default_workers(), help="worker processes (0: threads)"
+    )
     args = parser.parse_args()
-    result = asyncio.run(run(args.events, args.seconds, args.retry_every, args.channels, args.fake))
+    result = asyncio.run(
+        run(args.events, args.seconds, args.retry_every, args.channels, args.fake, args.workers)
+    )
     print(markdown(result))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")

@@ -1,3 +1,5 @@
 from bot.cli import main
 
-raise SystemExit(main())
+# Guarded: worker processes are started with "spawn", which imports the parent's __main__.
+if __name__ == "__main__":
+    raise SystemExit(main())

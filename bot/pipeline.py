@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING
 
 from bot.errors import FetchError, KeypointsError, NoArticle
 from bot.extract import extract
 from bot.models import Article, Summary
-from bot.observability.metrics import FETCH_FAILURES, SUMMARIES, domain_label, timed
+from bot.observability.metrics import (
+    FETCH_FAILURES,
+    STAGE_SECONDS,
+    SUMMARIES,
+    domain_label,
+    timed,
+)
 from bot.quality import check_article
 from bot.summarize import summarize
 
@@ -37,12 +45,21 @@ def summarize_html(
     return _with_bullets(summarize(article, bullets=bullets, method=method))
 
 
-def _summarize_page_timed(html: str, url: str, bullets: int, method: str) -> Summary:
-    """``summarize_html`` with each stage observed in the latency histogram."""
-    with timed("extract"):
-        article = check_article(html, extract(html, url))
-    with timed("summarise"):
-        return _with_bullets(summarize(article, bullets=bullets, method=method))
+def summarize_page(html: str, url: str, bullets: int, method: str) -> tuple[Summary, float, float]:
+    """A fetched page's summary with its canonical URL, plus the seconds spent extracting and
+    summarising. Pure and picklable, so it runs in a worker process or thread; the caller
+    records the timings (a worker's own metrics would never be scraped)."""
+    from bot.fetch.urls import canonicalize_url
+
+    start = time.perf_counter()
+    article = check_article(html, extract(html, url))
+    extracted = time.perf_counter()
+    summary = _with_bullets(summarize(article, bullets=bullets, method=method))
+    summarised = time.perf_counter()
+    article = dataclasses.replace(
+        summary.article, url=url, canonical_url=canonicalize_url(url, html)
+    )
+    return dataclasses.replace(summary, article=article), extracted - start, summarised - extracted
 
 
 def summarize_text(
@@ -84,23 +101,24 @@ async def summarize_url(
     *,
     bullets: int = DEFAULT_BULLETS,
     method: str = DEFAULT_METHOD,
+    executor: Executor | None = None,
 ) -> Summary:
-    """Fetch ``url`` safely, then summarise it off the event loop."""
-    from bot.fetch import canonicalize_url
-
+    """Fetch ``url`` safely, then summarise it off the event loop: in ``executor`` (worker
+    processes, see ``bot.workers``) when given, else in a thread."""
+    loop = asyncio.get_running_loop()
     try:
         with timed("end_to_end"):
             with timed("fetch"):
                 page = await fetcher.fetch(url, kind="page")
-            summary = await asyncio.to_thread(
-                _summarize_page_timed, page.text, page.final_url, bullets, method
+            summary, extract_s, summarise_s = await loop.run_in_executor(
+                executor, summarize_page, page.text, page.final_url, bullets, method
             )
     except KeypointsError as exc:
         SUMMARIES.labels(exc.reason).inc()
         if isinstance(exc, FetchError):
             FETCH_FAILURES.labels(exc.reason, domain_label(url)).inc()
         raise
+    STAGE_SECONDS.labels("extract").observe(extract_s)
+    STAGE_SECONDS.labels("summarise").observe(summarise_s)
     SUMMARIES.labels("ok").inc()
-    canonical = canonicalize_url(page.final_url, page.text)
-    article = dataclasses.replace(summary.article, url=page.final_url, canonical_url=canonical)
-    return dataclasses.replace(summary, article=article)
+    return summary

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from bot.errors import KeypointsError
 from bot.fetch.settings import FetchSettings
 from bot.store.db import DEFAULT_DATABASE_URL
+from bot.workers import default_workers
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
@@ -53,6 +54,8 @@ class Settings:
     job_sweep_interval: float = 15.0
     job_max_attempts: int = 3
     digest_tick: float = 30.0  # seconds between two digest scheduler ticks
+    # Worker processes that extract and summarise (0: threads in the bot's own process).
+    workers: int = field(default_factory=default_workers)
     fetch: FetchSettings = field(default_factory=FetchSettings)
 
     @property
@@ -108,6 +111,7 @@ class Settings:
             job_lease=reader.number("KEYPOINTS_JOB_LEASE", 60.0, 0.1),
             job_sweep_interval=reader.number("KEYPOINTS_JOB_SWEEP_INTERVAL", 15.0, 0.1),
             job_max_attempts=reader.integer("KEYPOINTS_JOB_MAX_ATTEMPTS", 3, 1, 100),
+            workers=reader.integer("KEYPOINTS_WORKERS", default_workers(), 0, 64),
             digest_tick=reader.number("KEYPOINTS_DIGEST_TICK", 30.0, 0.1),
             fetch=_fetch_settings(values),
         )

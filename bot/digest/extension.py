@@ -25,7 +25,9 @@ def digest_extension(
     """An extension for ``running_bot``; the console passes ``run_scheduler=False``."""
 
     async def extend(bot: Bot) -> None:
-        service = make_digest_service(bot.engine, bot.team_client, bot.fetcher, settings=settings)
+        service = make_digest_service(
+            bot.engine, bot.team_client, bot.fetcher, settings=settings, executor=bot.executor
+        )
         service.commands.register(bot.router)
         bot.service.share_hooks.append(service.commands.share_hook)
 

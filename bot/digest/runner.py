@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,12 +28,13 @@ Summariser = Callable[[str], Awaitable[Summary]]
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"“])")
 
 
-def pipeline_summariser(fetcher: Any, bullets: int) -> Summariser:
-    """The production summariser: ``bot.pipeline.summarize_url`` through the safe fetcher."""
+def pipeline_summariser(fetcher: Any, bullets: int, executor: Executor | None = None) -> Summariser:
+    """The production summariser: ``bot.pipeline.summarize_url`` through the safe fetcher
+    (and the bot's worker processes, when it has them)."""
     from bot.pipeline import summarize_url
 
     async def summarise(url: str) -> Summary:
-        return await summarize_url(url, fetcher, bullets=bullets)
+        return await summarize_url(url, fetcher, bullets=bullets, executor=executor)
 
     return summarise
 

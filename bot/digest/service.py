@@ -9,6 +9,7 @@ task = asyncio.create_task(service.scheduler.run_forever(stop_event))
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -39,6 +40,7 @@ def make_digest_service(
     settings: DigestSettings | None = None,
     summarise: Summariser | None = None,
     clock: Callable[[], datetime] | None = None,
+    executor: Executor | None = None,
 ) -> DigestService:
     """Wire store, scheduler and commands; ``client`` is the bot's ``AsyncWebClient`` (or its
     ``TeamScopedClient``, which posts with the token of the workspace in ``team_scope``).
@@ -46,7 +48,7 @@ def make_digest_service(
     ``bot.store.migrate.migrate(engine)`` must have run (it creates the digest tables).
     """
     settings = settings or DigestSettings.from_env()
-    summarise = summarise or pipeline_summariser(fetcher, settings.bullets)
+    summarise = summarise or pipeline_summariser(fetcher, settings.bullets, executor)
     now = clock or (lambda: datetime.now(UTC))
     store = DigestStore(engine)
     common: dict[str, Any] = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from concurrent.futures import Executor
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
@@ -37,6 +38,7 @@ from bot.slack.tenancy import TeamScopedClient, installed_workspaces, single_wor
 from bot.store.db import make_engine
 from bot.store.installations import installation_store, oauth_state_store
 from bot.store.migrate import migrate
+from bot.workers import make_executor, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,7 @@ class Bot:
     client: AsyncWebClient  # no token in OAuth mode: use ``team_client`` to post
     engine: AsyncEngine
     fetcher: Fetcher  # the one safe fetcher, shared with extensions (the digest's feeds)
+    executor: Executor | None  # worker processes for extract → summarise (None: threads)
     stack: AsyncExitStack  # extensions push their clean-up here; unwound when the bot stops
     team_client: TeamScopedClient  # posts with the token of the team in ``team_scope``
     installations: AsyncInstallationStore | None = None  # OAuth mode only
@@ -138,8 +141,13 @@ async def running_bot(
             stack.push_async_callback(engine.dispose)
         await migrate(engine)
         fetcher = await stack.enter_async_context(Fetcher(settings.fetch))
+        # Worker processes serve the real pipeline only (an injected summariser needs none).
+        executor = make_executor(settings.workers) if summarise is None else None
+        if executor is not None:
+            stack.callback(executor.shutdown, wait=False, cancel_futures=True)
+            await warm_up(executor)
         if summarise is None:
-            summarise = _pipeline_summariser(fetcher)
+            summarise = _pipeline_summariser(fetcher, executor)
         if canonicalize is None:
             from bot.fetch.urls import canonicalize_url
 
@@ -187,6 +195,7 @@ async def running_bot(
             client,
             engine,
             fetcher,
+            executor,
             stack,
             team_client,
             installations,
@@ -196,11 +205,11 @@ async def running_bot(
         yield bot
 
 
-def _pipeline_summariser(fetcher: Fetcher) -> Summariser:
-    """``bot.pipeline.summarize_url`` bound to the bot's shared fetcher."""
+def _pipeline_summariser(fetcher: Fetcher, executor: Executor | None) -> Summariser:
+    """``bot.pipeline.summarize_url`` bound to the bot's shared fetcher and workers."""
     from bot.pipeline import summarize_url
 
     async def summarise(url: str, *, bullets: int, method: str) -> Summary:
-        return await summarize_url(url, fetcher, bullets=bullets, method=method)
+        return await summarize_url(url, fetcher, bullets=bullets, method=method, executor=executor)
 
     return summarise
