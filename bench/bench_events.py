@@ -45,7 +45,13 @@ RESULTS = ROOT / "bench" / "results" / "events.json"
 
 
 async def run(
-    events: int, seconds: float, retry_every: int, channels: int, fake: bool, workers: int
+    events: int,
+    seconds: float,
+    retry_every: int,
+    channels: int,
+    fake: bool,
+    workers: int,
+    database: str | None = None,
 ) -> dict[str, Any]:
     acks: list[float] = []
     statuses: Counter[int] = Counter()
@@ -57,6 +63,7 @@ async def run(
                 fetch=FetchSettings(allow_hosts=("127.0.0.1",)),
                 post_interval=1.0,
                 workers=workers,
+                **({"database_url": database} if database else {}),
             )
             summarise = FakeSummariser() if fake else None
             async with (
@@ -143,11 +150,22 @@ def main() -> int:
     parser.add_argument("--channels", type=int, default=50)
     parser.add_argument("--fake", action="store_true", help="stub summariser (no fetch/extract)")
     parser.add_argument(
+        "--database", default=None, help="DATABASE_URL (default: a fresh SQLite file)"
+    )
+    parser.add_argument(
         "--workers", type=int, default=default_workers(), help="worker processes (0: threads)"
     )
     args = parser.parse_args()
     result = asyncio.run(
-        run(args.events, args.seconds, args.retry_every, args.channels, args.fake, args.workers)
+        run(
+            args.events,
+            args.seconds,
+            args.retry_every,
+            args.channels,
+            args.fake,
+            args.workers,
+            args.database,
+        )
     )
     print(markdown(result))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
