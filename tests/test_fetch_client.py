@@ -196,8 +196,7 @@ async def test_unknown_name_is_not_found() -> None:
 
 
 async def test_dns_rebinding_cannot_reach_loopback(app: web.Application) -> None:
-    """A resolver answering 'public' first and loopback later never gets us to loopback:
-    the address connected to is the one checked, and each connection is checked anew."""
+    """A resolver answering public first and loopback later never gets us to loopback."""
     secret = build_app()
     async with serve(app, STAND_IN_PUBLIC) as public, serve(secret) as private:
         public_port = int(public.rsplit(":", 1)[1])
@@ -406,8 +405,7 @@ async def test_feed_kind_refuses_html_pages(base: str) -> None:
 
 
 async def test_connect_timeout_is_separate_from_total(base: str) -> None:
-    """A server that never completes the TCP handshake fails at connect_timeout, well before
-    the total timeout (its accept queue is full, so the kernel drops our SYN)."""
+    """A server that never completes the handshake fails at connect_timeout, not the total."""
     with socket.socket() as server:
         server.bind((LOOPBACK, 0))
         server.listen(0)

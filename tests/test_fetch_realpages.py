@@ -30,8 +30,7 @@ def pages() -> list[tuple[str, bytes]]:
 
 
 def test_real_pages_decode_exactly_even_under_a_wrong_label() -> None:
-    """Every (UTF-8) benchmark page decodes exactly with no label and with a false Latin-1 one,
-    and none is mistaken for a binary file."""
+    """Benchmark pages decode exactly with no label or a false Latin-1 one; none is binary."""
     for url, raw in pages():
         expected = raw.decode("utf-8")
         assert sniff_binary(raw[:1024]) is None, url

@@ -132,8 +132,7 @@ async def test_sweep_finishes_a_dead_replicas_job_once(engine: AsyncEngine) -> N
 async def test_retaken_job_does_not_repost_a_reply_the_dead_replica_already_sent(
     tmp_path: Path,
 ) -> None:
-    """Died after posting but before marking done: the sweeper finds its reply's metadata
-    marker in the thread and does not post a second time."""
+    """A job whose reply was posted before its replica died is not posted again on retake."""
     async with http_bot(tmp_path, job_lease=0.2) as h:
         live = h.bot.service
         dead = KeypointsService(

@@ -40,8 +40,7 @@ async def test_console_link_message_prints_title_bullets_and_context(tmp_path: P
 
 
 async def test_console_slash_command_mention_and_plain_text(tmp_path: Path) -> None:
-    """`/keypoints help` answers privately, `@keypoints` with a failing link prints the
-    error line, and a message without links says the bot stays silent."""
+    """Help answers privately, a failing mention prints its error, plain text stays silent."""
     text = await _console(
         tmp_path, "/keypoints help", "@keypoints https://news.example.com/paywalled", "hello"
     )

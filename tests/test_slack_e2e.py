@@ -22,8 +22,7 @@ LOCAL_FETCH = FetchSettings(allow_hosts=("127.0.0.1",))
 
 
 async def test_link_to_local_article_gets_verbatim_key_points(tmp_path: Path) -> None:
-    """A real article is fetched and summarised; bullets are sentences of the page; the
-    second post of the same link (another channel) is served from the cache."""
+    """A real article gets verbatim bullets; the same link elsewhere comes from the cache."""
     async with ArticleSite() as site, SlackStandIn() as slack:
         settings = settings_for(slack, tmp_path / "kp.db", fetch=LOCAL_FETCH)
         async with (

@@ -274,8 +274,7 @@ async def test_healthz(tmp_path: Path) -> None:
 
 
 async def test_extensions_add_share_hooks_and_subcommands(tmp_path: Path) -> None:
-    """An extension (as the digest uses) sees shared links and serves its own subcommand,
-    even in a channel where auto mode is off."""
+    """An extension sees shared links and serves its subcommand, even with auto mode off."""
     shared: list[tuple[object, ...]] = []
 
     async def digest_extension(bot: Bot) -> None:
