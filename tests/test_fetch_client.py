@@ -406,6 +406,7 @@ async def test_feed_kind_refuses_html_pages(base: str) -> None:
 
 async def test_connect_timeout_is_separate_from_total(base: str) -> None:
     """A server that never completes the handshake fails at connect_timeout, not the total."""
+    # A listening socket whose accept queue is full: the kernel drops our SYN.
     with socket.socket() as server:
         server.bind((LOOPBACK, 0))
         server.listen(0)
