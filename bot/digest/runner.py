@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.digest.feeds import FeedItem
 from bot.digest.model import Digest, DigestStory
-from bot.digest.render import render_blocks, render_fallback, render_thread_reply
+from bot.digest.render import render_message
 from bot.digest.settings import DigestSettings
 from bot.digest.sources import FeedFetcher, fetch_feeds, shared_link_items
 from bot.digest.store import DigestStore
@@ -112,23 +112,23 @@ async def post_digest(
     ``chat_postMessage``). ``on_posted(ts)`` runs right after the main message, before the
     replies, so the run is recorded as posted even if a reply fails or the process dies.
     """
+    message = render_message(digest)  # the same payloads `keypoints digest --dry-run --json` prints
     response = await client.chat_postMessage(
         channel=channel,
-        text=render_fallback(digest),
-        blocks=render_blocks(digest),
+        text=message["text"],
+        blocks=message["blocks"],
         unfurl_links=False,
         unfurl_media=False,
     )
     ts = str(response["ts"])
     if on_posted:
         await on_posted(ts)
-    shown = len(render_blocks(digest)) - 2  # header and the closing note are not stories
-    for number, story in enumerate(digest.stories[:shown], 1):
+    for number, reply in enumerate(message["thread"], 1):
         try:
             await client.chat_postMessage(
                 channel=channel,
                 thread_ts=ts,
-                text=render_thread_reply(story, number),
+                text=reply["text"],
                 unfurl_links=False,
                 unfurl_media=False,
             )
