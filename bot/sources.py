@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from bot.errors import InputError
+from bot.fetch.decode import SNIFF_BYTES, decode_body, sniff_binary
 
 MAX_INPUT_BYTES = 20_000_000  # a local file larger than this is not an article
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|article|p|div|meta)[\s>/]", re.I)
-_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x1f\x8b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,24 +43,11 @@ def decode_input(data: bytes, *, url: str | None = None) -> Source:
         raise InputError("The input is empty.")
     if len(data) > MAX_INPUT_BYTES:
         raise InputError(f"The input is larger than {MAX_INPUT_BYTES // 1_000_000} MB.")
-    head = data[:1024]
-    if head.startswith(_BINARY_MAGIC) or b"\x00" in head:
-        raise InputError("The input is a binary file, not HTML or text.")
-    is_html = looks_like_html(data)
-    return Source(content=_decode(data), is_html=is_html, url=url)
-
-
-def _decode(data: bytes) -> str:
-    """UTF-8 first (the common case, and cheap); otherwise let charset-normalizer guess."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data[:200_000]).best()
-        if best is None:
-            raise InputError("The input is not readable text.") from None
-        return data.decode(best.encoding, errors="replace")
+    # The fetcher's own checks: the same magic numbers, and BOM → meta → detected charset.
+    binary = sniff_binary(data[:SNIFF_BYTES])
+    if binary is not None:
+        raise InputError(f"The input is a binary file ({binary}), not HTML or text.")
+    return Source(content=decode_body(data, None), is_html=looks_like_html(data), url=url)
 
 
 def read_path(path: str, stdin: BinaryIO) -> Source:
