@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from fakes.evaluation_data import CNNDM, HAS_CNNDM, NO_CNNDM
 
 from bot.models import Article
 from bot.summarize import summarize
 from bot.text import is_balanced, is_boilerplate, looks_like_fragment, split_glued
 
-SAMPLE = (
-    Path(__file__).resolve().parents[1].parent
-    / "shared"
-    / "data"
-    / "summaries"
-    / "cnndm_test_sample.jsonl"
-)
-
 
 @pytest.fixture(scope="module")
 def bullets() -> list[str]:
-    if not SAMPLE.exists():
-        pytest.skip(f"CNN/DM sample not found at {SAMPLE} (evaluation data is optional)")
+    if not HAS_CNNDM:
+        pytest.skip(NO_CNNDM)
     found: list[str] = []
-    with SAMPLE.open(encoding="utf-8") as lines:
+    with CNNDM.open(encoding="utf-8") as lines:
         for line in lines:
             article = Article(paragraphs=(json.loads(line)["article"],), language="en")
             found.extend(summarize(article).bullets)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import gzip
-import json
-from functools import cache
 from pathlib import Path
 
 import pytest
+from fakes.evaluation_data import HAS_EXTRACTION, NO_EXTRACTION, Page, extraction_pages
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -23,8 +21,6 @@ from bot.extraction.page import LinkIndex, PageSignals, parse_html
 from bot.extraction.second_opinion import doubt, readability_blocks, vote
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "extraction"
-NO_DATA = "benchmark data not found at ../shared/data/extraction (read-only, not in the repo)"
 
 
 def fixture(name: str) -> str:
@@ -282,18 +278,8 @@ def test_metadata_rejects_non_http_canonical_and_bad_dates() -> None:
 # --- benchmark regressions (real pages; skipped without the shared data) ----------------------
 
 
-@cache
-def _benchmark() -> dict[str, tuple[str, str, str]]:
-    truth = json.loads((DATA / "ground-truth.json").read_text(encoding="utf-8"))
-    pages = {}
-    for page_id, item in truth.items():
-        with gzip.open(DATA / "html" / f"{page_id}.html.gz", "rt", encoding="utf-8") as f:
-            pages[page_id] = (item["url"], f.read(), item["articleBody"])
-    return pages
-
-
-def _page(prefix: str) -> tuple[str, str, str]:
-    return next(v for k, v in _benchmark().items() if k.startswith(prefix))
+def _page(prefix: str) -> Page:
+    return next(page for page in extraction_pages() if page.page_id.startswith(prefix))
 
 
 # One page per mechanism: plain news, the headline/deck rule, tail trimming, and the three
@@ -309,22 +295,22 @@ REGRESSION_FLOORS = {
 }
 
 
-@pytest.mark.skipif(not DATA.exists(), reason=NO_DATA)
+@pytest.mark.skipif(not HAS_EXTRACTION, reason=NO_EXTRACTION)
 @pytest.mark.parametrize(("prefix", "floor"), REGRESSION_FLOORS.items())
 def test_benchmark_page_f1_floor(prefix: str, floor: float) -> None:
     """Selected benchmark pages keep at least their shingle F1 floor."""
-    url, html, truth = _page(prefix)
-    blocks, _ = extract_blocks(html, url)
-    assert score_page(truth, "\n".join(b.text for b in blocks)).f1 >= floor
+    page = _page(prefix)
+    blocks, _ = extract_blocks(page.html, page.url)
+    assert score_page(page.truth, "\n".join(b.text for b in blocks)).f1 >= floor
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not DATA.exists(), reason=NO_DATA)
+@pytest.mark.skipif(not HAS_EXTRACTION, reason=NO_EXTRACTION)
 def test_benchmark_f1_reaches_target() -> None:
     """Whole-benchmark shingle F1 is at least 0.970 (the best published open-source figure)."""
     truths, predictions = {}, {}
-    for page_id, (url, html, truth) in _benchmark().items():
-        blocks, _ = extract_blocks(html, url)
-        truths[page_id] = truth
-        predictions[page_id] = "\n".join(b.text for b in blocks)
+    for page in extraction_pages():
+        blocks, _ = extract_blocks(page.html, page.url)
+        truths[page.page_id] = page.truth
+        predictions[page.page_id] = "\n".join(b.text for b in blocks)
     assert evaluate(truths, predictions).f1 >= 0.970

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import gzip
-import json
-from pathlib import Path
-
 import pytest
+from fakes.evaluation_data import HAS_EXTRACTION, NO_EXTRACTION, extraction_pages
 from yarl import URL
 
 from bot.fetch import canonicalize_url
 from bot.fetch.decode import decode_body, sniff_binary
 from bot.fetch.urls import declared_canonicals
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "extraction"
-
-pytestmark = pytest.mark.skipif(
-    not (DATA / "ground-truth.json").exists(),
-    reason=f"extraction benchmark data not found at {DATA}",
-)
+pytestmark = pytest.mark.skipif(not HAS_EXTRACTION, reason=NO_EXTRACTION)
 
 
 def pages() -> list[tuple[str, bytes]]:
-    truth = json.loads((DATA / "ground-truth.json").read_text(encoding="utf-8"))
-    return [
-        (row["url"], gzip.decompress((DATA / "html" / f"{pid}.html.gz").read_bytes()))
-        for pid, row in truth.items()
-    ]
+    return [(page.url, page.raw) for page in extraction_pages()]
 
 
 def test_real_pages_decode_exactly_even_under_a_wrong_label() -> None:

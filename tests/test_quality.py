@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 from pathlib import Path
 
 import pytest
+from fakes.evaluation_data import HAS_EXTRACTION, NO_EXTRACTION, extraction_pages
 
 from bot.errors import NoArticle, Paywalled
 from bot.extract import extract
@@ -20,7 +19,6 @@ from bot.quality import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "extraction"
 
 SENTENCE = "The council approved the new harbour budget after a long debate on Monday evening."
 LONG_TEXT = tuple(SENTENCE for _ in range(12))  # 168 words of prose
@@ -135,19 +133,14 @@ def test_explain_empty_distinguishes_challenges_paywalls_and_blank_pages() -> No
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not DATA.exists(), reason="benchmark data not found at ../shared/data/extraction"
-)
+@pytest.mark.skipif(not HAS_EXTRACTION, reason=NO_EXTRACTION)
 def test_no_benchmark_article_is_rejected() -> None:
     """All 121 real articles pass the gate, except those declared not free and short."""
-    truth = json.loads((DATA / "ground-truth.json").read_text(encoding="utf-8"))
     rejected = []
-    for page_id, item in truth.items():
-        with gzip.open(DATA / "html" / f"{page_id}.html.gz", "rt", encoding="utf-8") as f:
-            html = f.read()
+    for page in extraction_pages():
         try:
-            check_article(html, extract(html, item["url"]))
+            check_article(page.html, extract(page.html, page.url))
         except (NoArticle, Paywalled) as error:
-            if not (isinstance(error, Paywalled) and is_marked_not_free(html)):
-                rejected.append((page_id, error.message))
+            if not (isinstance(error, Paywalled) and is_marked_not_free(page.html)):
+                rejected.append((page.page_id, error.message))
     assert rejected == []

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import json
 import socket
-from pathlib import Path
 
 import pytest
+from fakes.evaluation_data import CNNDM, HAS_CNNDM, NO_CNNDM
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.models import Article
 from bot.summarize import METHODS, summarize
 from bot.summarize.candidates import MAX_BULLET_WORDS, MAX_SENTENCES
-
-SAMPLE = (
-    Path(__file__).resolve().parents[1].parent
-    / "shared"
-    / "data"
-    / "summaries"
-    / "cnndm_test_sample.jsonl"
-)
 
 NEWS = Article(
     title="Acme launches a solar-powered phone",
@@ -242,14 +234,14 @@ def test_non_english_text_is_summarised() -> None:
     assert summarize(russian).bullets
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason=f"CNN/DM sample not found at {SAMPLE}")
+@pytest.mark.skipif(not HAS_CNNDM, reason=NO_CNNDM)
 def test_default_beats_lead3_on_cnndm() -> None:
     """On the CNN/DM sample the default method beats Lead-3 on ROUGE-1 and ROUGE-2 F1."""
     from rouge_score import rouge_scorer
 
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2"], use_stemmer=True)
     totals = {"default": [0.0, 0.0], "lead": [0.0, 0.0]}
-    with SAMPLE.open(encoding="utf-8") as lines:
+    with CNNDM.open(encoding="utf-8") as lines:
         rows = [json.loads(line) for line in lines]
     for row in rows:
         article = Article(paragraphs=(row["article"],), language="en")
