@@ -1,7 +1,9 @@
 """Engine, session factory and the declarative base every table module shares.
 
 Table modules (``bot/store/*.py``, ``bot/digest/store.py``) subclass ``Base``; importing them
-registers their tables, and ``init_db`` creates whatever is missing.
+registers their tables. The bot creates and upgrades them through migrations
+(``bot.store.migrate``); ``init_db`` is the quick ``create_all`` that unit tests use, and
+``tests/test_migrations_schema.py`` checks that both give the same schema.
 """
 
 from __future__ import annotations
@@ -58,6 +60,6 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:  # type: ignor
 
 
 async def init_db(engine: AsyncEngine) -> None:
-    """Create missing tables (idempotent, safe for several processes starting together)."""
+    """Create the tables of the modules imported so far (tests; the bot runs ``migrate``)."""
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
