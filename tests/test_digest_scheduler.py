@@ -40,7 +40,9 @@ class FakeJob:
         self.fail_times = fail_times
         self.delay = delay
 
-    async def __call__(self, channel_id: str, tz: str, on_posted: OnPosted) -> RunResult:
+    async def __call__(
+        self, channel_id: str, tz: str, now: datetime, on_posted: OnPosted
+    ) -> RunResult:
         await asyncio.sleep(self.delay)
         if self.fail_times:
             self.fail_times -= 1

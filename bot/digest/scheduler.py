@@ -29,8 +29,8 @@ from bot.slack.tenancy import team_scope
 log = logging.getLogger(__name__)
 
 OnPosted = Callable[[str], Awaitable[None]]
-DigestJob = Callable[[str, str, OnPosted], Awaitable[RunResult]]
-"""``job(channel_id, tz, on_posted)``: build and post one channel's digest."""
+DigestJob = Callable[[str, str, datetime, OnPosted], Awaitable[RunResult]]
+"""``job(channel_id, tz, now, on_posted)``: build and post one channel's digest as of ``now``."""
 
 Clock = Callable[[], datetime]
 
@@ -42,11 +42,10 @@ def digest_job(
     fetcher: FeedFetcher,
     summarise: Summariser,
     settings: DigestSettings,
-    clock: Clock,
 ) -> DigestJob:
     """The production job: ``run_digest`` with its collaborators bound."""
 
-    async def job(channel_id: str, tz: str, on_posted: OnPosted) -> RunResult:
+    async def job(channel_id: str, tz: str, now: datetime, on_posted: OnPosted) -> RunResult:
         return await run_digest(
             channel_id,
             client=client,
@@ -54,7 +53,7 @@ def digest_job(
             fetcher=fetcher,
             summarise=summarise,
             settings=settings,
-            now=clock(),
+            now=now,
             tz=tz,
             on_posted=on_posted,
         )
@@ -121,6 +120,8 @@ class DigestScheduler:
                 await asyncio.wait_for(stop.wait(), timeout=interval)
 
     async def _run_if_due(self, entry: ChannelSchedule, now: datetime) -> TickOutcome | None:
+        # Every decision in one pass (due, claim, finish, release) uses the pass's one ``now``:
+        # mixing it with the real clock made a released claim unreachable to a test's next tick.
         due = due_run(entry.schedule, now, self._settings.catch_up)
         if due is None or (entry.channel_id, due.local_date) in self._finished:
             return None
@@ -137,19 +138,19 @@ class DigestScheduler:
             return None
 
         async def posted(ts: str) -> None:
-            await store.finish_run(channel, day, self.owner, "posted", self._clock(), ts)
+            await store.finish_run(channel, day, self.owner, "posted", now, ts)
 
         try:
             with team_scope(entry.team_id):  # OAuth: post with this workspace's token
-                result = await self._job(channel, entry.schedule.tz, posted)
+                result = await self._job(channel, entry.schedule.tz, now, posted)
         except Exception:
             # Give the claim back at once: the next tick retries, up to max_attempts.
             log.exception("digest for %s on %s failed", channel, day)
             DIGESTS_POSTED.labels("failed").inc()
-            await store.release_run(channel, day, self.owner, self._clock())
+            await store.release_run(channel, day, self.owner, now)
             return TickOutcome(channel, day, "failed")
         if not result.posted:
-            await store.finish_run(channel, day, self.owner, "quiet", self._clock())
+            await store.finish_run(channel, day, self.owner, "quiet", now)
         self._finished.add((channel, day))
         state = "posted" if result.posted else "quiet"
         DIGESTS_POSTED.labels(state).inc()

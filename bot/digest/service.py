@@ -67,7 +67,7 @@ def make_digest_service(
     async def check(url: str) -> str:
         return await check_feed(fetcher, url)
 
-    job = digest_job(client=client, clock=now, **common)
+    job = digest_job(client=client, **common)
     return DigestService(
         store=store,
         scheduler=DigestScheduler(store, job, settings, clock=now),
