@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from bot.store import jobs
 from bot.store.db import make_engine
 from bot.store.migrate import migrate
 
+NOW = 1_900_000_000.0  # a fixed instant: stored times never depend on the date of the run
 SPEC = jobs.JobSpec("T", "C", "1.0", "https://a.example/x", "https://a.example/x/", "1.0", "U", 2)
 
 
@@ -54,7 +54,7 @@ async def _state(engine: AsyncEngine, job_id: int) -> tuple[str, str, int]:
 async def test_job_is_created_once_per_message_link(engine: AsyncEngine) -> None:
     """Concurrent creations of the same (team, channel, message, url) yield one job."""
     results = await asyncio.gather(
-        *(jobs.create_job(engine, SPEC, owner=f"r{i}", lease=60) for i in range(8))
+        *(jobs.create_job(engine, SPEC, owner=f"r{i}", lease=60, now=NOW) for i in range(8))
     )
     created = [job for job in results if job is not None]
     assert len(created) == 1 and created[0].spec == SPEC and created[0].attempts == 1
@@ -64,11 +64,11 @@ async def test_live_lease_is_not_taken_and_expired_one_goes_to_one_sweeper(
     engine: AsyncEngine,
 ) -> None:
     """A job is re-taken only after its lease ran out, and then by exactly one of the sweepers."""
-    job = await jobs.create_job(engine, SPEC, owner="dead", lease=30)
+    job = await jobs.create_job(engine, SPEC, owner="dead", lease=30, now=NOW)
     assert job is not None
     args = {"lease": 30.0, "max_attempts": 3}
-    assert await jobs.take_expired(engine, owner="a", **args) == []
-    later = time.time() + 31
+    assert await jobs.take_expired(engine, owner="a", now=NOW + 29, **args) == []
+    later = NOW + 31
     taken = await asyncio.gather(
         *(jobs.take_expired(engine, owner=f"s{i}", now=later, **args) for i in range(6))
     )
@@ -76,16 +76,18 @@ async def test_live_lease_is_not_taken_and_expired_one_goes_to_one_sweeper(
     assert len(winners) == 1 and winners[0][0].id == job.id and winners[0][0].attempts == 2
     state, owner, attempts = await _state(engine, job.id)
     assert state == jobs.PENDING and owner.startswith("s") and attempts == 2
-    assert await jobs.finish_job(engine, job.id, "dead") is False  # the old owner lost it
-    assert await jobs.finish_job(engine, job.id, owner) is True
+    assert (
+        await jobs.finish_job(engine, job.id, "dead", now=later) is False
+    )  # the old owner lost it
+    assert await jobs.finish_job(engine, job.id, owner, now=later) is True
     assert (await _state(engine, job.id))[0] == jobs.DONE
 
 
 async def test_job_that_keeps_dying_is_given_up_after_max_attempts(engine: AsyncEngine) -> None:
     """After max_attempts expired leases the job is marked failed and never taken again."""
-    job = await jobs.create_job(engine, SPEC, owner="r0", lease=1)
+    job = await jobs.create_job(engine, SPEC, owner="r0", lease=1, now=NOW)
     assert job is not None
-    now = time.time()
+    now = NOW
     for attempt in range(2, 4):
         now += 2
         (taken,) = await jobs.take_expired(engine, owner="r", lease=1, max_attempts=3, now=now)

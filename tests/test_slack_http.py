@@ -325,7 +325,9 @@ async def test_retry_of_a_delivery_that_died_before_its_jobs_is_answered(
 
     async with http_bot(tmp_path) as h:
         body = event_callback(link_message(URL))
-        assert await claim_event(h.bot.engine, body["event_id"])  # the first try died here
+        assert await claim_event(
+            h.bot.engine, body["event_id"], now=h.bot.service.clock()
+        )  # the first try died here
         await send(h, body, retry_num=1)
         await send(h, body, retry_num=2)
         await h.settle()

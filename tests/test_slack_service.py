@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.errors import FetchTimeout
+from bot.errors import BlockedAddress, FetchTimeout, InvalidURL
 from bot.models import Summary
 from bot.slack.pacing import ChannelPacer
 from bot.slack.render import SlackMessage
@@ -172,3 +172,44 @@ async def test_drain_waits_for_work_and_cancels_after_grace(engine: AsyncEngine)
     service.spawn(work(30, "stuck"))
     await service.drain(grace=0.05)
     assert finished == ["quick"] and service.pending == 0
+
+
+class _RefusedThenAllowed:
+    """Refuses every link (as a deny-listed address would) until ``allowed`` is set."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+        self.allowed = False
+        self.inner = FakeSummariser()
+
+    async def __call__(self, url: str, *, bullets: int, method: str) -> Summary:
+        if not self.allowed:
+            raise self.error
+        return await self.inner(url, bullets=bullets, method=method)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [BlockedAddress(), FetchTimeout(), InvalidURL()],
+    ids=["blocked", "timeout", "invalid_url"],
+)
+async def test_policy_and_network_failures_are_not_cached(
+    engine: AsyncEngine, error: Exception
+) -> None:
+    """A refusal for policy or network reasons is asked again next time, not served from cache."""
+    summariser, replier = _RefusedThenAllowed(error), RecordingReplier()
+    # A new service on the same database is a restart with KEYPOINTS_ALLOW_HOSTS changed.
+    await _service(engine, summariser, replier).answer(_request("https://intra.example/a"))
+    summariser.allowed = True
+    await _service(engine, summariser, replier).answer(_request("https://intra.example/a", ts="2"))
+    assert summariser.inner.calls == ["https://intra.example/a"]
+    assert "Point 1." in replier.sent[-1][1][2]
+
+
+async def test_what_the_page_said_is_cached(engine: AsyncEngine) -> None:
+    """A paywall is remembered: the second request for the link is not fetched again."""
+    summariser, replier = FakeSummariser(), RecordingReplier()
+    service = _service(engine, summariser, replier)
+    await service.answer(_request("https://a.example/paywalled"))
+    await service.answer(_request("https://a.example/paywalled", ts="2"))
+    assert summariser.calls == ["https://a.example/paywalled"]

@@ -177,9 +177,10 @@ async def _housekeeping(bot: Bot) -> None:
     states, hourly."""
     while True:
         try:
-            await purge_expired(bot.engine)
-            await forget_older_than(bot.engine, CLAIM_RETENTION)
-            await purge_expired_states(bot.engine)
+            now = bot.service.clock()  # one instant for the whole pass
+            await purge_expired(bot.engine, now=now)
+            await forget_older_than(bot.engine, CLAIM_RETENTION, now=now)
+            await purge_expired_states(bot.engine, now=now)
         except Exception:
             log.exception("housekeeping failed")
         await asyncio.sleep(HOUSEKEEPING_INTERVAL)

@@ -16,6 +16,7 @@ import hashlib
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
@@ -41,19 +42,11 @@ from bot.store.cache import CachedFailure, get_cached, put_cached
 
 log = logging.getLogger(__name__)
 
-# Failures that will not change in the next minutes; timeouts and 5xx are worth retrying.
-CACHEABLE_FAILURES = frozenset(
-    {
-        "paywalled",
-        "not_html",
-        "no_article",
-        "blocked",
-        "invalid_url",
-        "not_found",
-        "too_large",
-        "too_many_redirects",
-    }
-)
+# Only what the page itself said is remembered (briefly). Policy and network outcomes (blocked
+# address, bad URL, DNS failure, timeout, refused connection, redirect loop) are never cached:
+# an operator who changes KEYPOINTS_ALLOW_HOSTS and restarts must see the new answer at once,
+# and a network hiccup must not stick to a link for ten minutes.
+CACHEABLE_FAILURES = frozenset({"paywalled", "not_html", "no_article", "not_found", "too_large"})
 
 
 class Summariser(Protocol):
@@ -126,8 +119,11 @@ class KeypointsService:
         options: ServiceOptions | None = None,
         owner: str | None = None,
         find_reply: ReplyFinder | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.engine = engine
+        # The one wall clock of every stored time (leases, claims, cache expiry); tests inject it.
+        self.clock = clock
         self.summarise = summarise
         self.replier = replier
         self.canonicalize = canonicalize
@@ -194,7 +190,11 @@ class KeypointsService:
 
     async def first_delivery(self, event_id: str | None) -> bool:
         """False when this Slack delivery (event id / trigger id) was already handled."""
-        return True if not event_id else await events.claim_event(self.engine, event_id)
+        return (
+            True
+            if not event_id
+            else await events.claim_event(self.engine, event_id, now=self.clock())
+        )
 
     async def notify_shared(
         self, team_id: str, channel_id: str, user_id: str, message_ts: str, urls: Sequence[str]
@@ -246,7 +246,7 @@ class KeypointsService:
                 bullets=request.bullets,
             )
             job = await jobs.create_job(
-                self.engine, spec, owner=self.owner, lease=self.options.job_lease
+                self.engine, spec, owner=self.owner, lease=self.options.job_lease, now=self.clock()
             )
             if job is None:
                 log.info("already answered %s in %s/%s", spec.url, spec.channel_id, spec.message_ts)
@@ -264,6 +264,7 @@ class KeypointsService:
             owner=self.owner,
             lease=self.options.job_lease,
             max_attempts=self.options.job_max_attempts,
+            now=self.clock(),
         )
         for job in taken:
             log.warning(
@@ -303,7 +304,7 @@ class KeypointsService:
             finally:
                 heartbeat.cancel()
         try:
-            await jobs.finish_job(self.engine, job.id, self.owner)
+            await jobs.finish_job(self.engine, job.id, self.owner, now=self.clock())
         except Exception:  # it stays pending; a sweep will see it (and may post it again)
             log.exception("could not mark job %d done", job.id)
 
@@ -324,7 +325,10 @@ class KeypointsService:
         while True:
             await asyncio.sleep(lease / 3)
             try:
-                if not await jobs.renew_lease(self.engine, job_id, self.owner, lease):
+                renewed = await jobs.renew_lease(
+                    self.engine, job_id, self.owner, lease, now=self.clock()
+                )
+                if not renewed:
                     return  # taken over (we were presumed dead): nothing left to keep
             except Exception:
                 log.exception("could not renew the lease of job %d", job_id)
@@ -353,7 +357,7 @@ class KeypointsService:
 
     async def _outcome(self, url: str, key: str, bullets: int) -> Summary | CachedFailure:
         """Cached outcome, or one fresh summarisation shared by concurrent requests."""
-        cached = await get_cached(self.engine, key, bullets, self.options.method)
+        cached = await get_cached(self.engine, key, bullets, self.options.method, now=self.clock())
         if cached is not None:
             SUMMARIES.labels("cached").inc()
             return cached
@@ -385,7 +389,9 @@ class KeypointsService:
     ) -> None:
         # A cache that cannot be written must not cost the user their answer.
         try:
-            await put_cached(self.engine, keys, bullets, self.options.method, outcome, ttl)
+            await put_cached(
+                self.engine, keys, bullets, self.options.method, outcome, ttl, now=self.clock()
+            )
         except Exception:
             log.exception("could not cache the outcome for %s", keys[0])
 

@@ -7,7 +7,6 @@ link pasted in ten channels is fetched once, while a site that recovers is retri
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -67,10 +66,9 @@ def summary_from_json(text: str) -> Summary:
 
 
 async def get_cached(
-    engine: AsyncEngine, url: str, bullets: int, method: str, *, now: float | None = None
+    engine: AsyncEngine, url: str, bullets: int, method: str, *, now: float
 ) -> Summary | CachedFailure | None:
     """The unexpired outcome for the key, or None."""
-    now = time.time() if now is None else now
     stmt = select(CachedSummary.kind, CachedSummary.payload).where(
         CachedSummary.url == url,
         CachedSummary.bullets == bullets,
@@ -94,6 +92,8 @@ async def put_cached(
     method: str,
     outcome: Summary | CachedFailure,
     ttl: float,
+    *,
+    now: float,
 ) -> None:
     """Remember ``outcome`` under each of ``urls`` (the posted and the canonical spelling)."""
     if ttl <= 0:
@@ -102,7 +102,7 @@ async def put_cached(
         kind, payload = "summary", summary_to_json(outcome)
     else:
         kind, payload = "failure", json.dumps(asdict(outcome))
-    expires_at = time.time() + ttl
+    expires_at = now + ttl
     table = CachedSummary.__table__
     async with engine.begin() as conn:
         for url in dict.fromkeys(urls):
@@ -121,9 +121,8 @@ async def put_cached(
             await conn.execute(stmt)
 
 
-async def purge_expired(engine: AsyncEngine, *, now: float | None = None) -> int:
+async def purge_expired(engine: AsyncEngine, *, now: float) -> int:
     """Delete expired entries; number removed."""
-    now = time.time() if now is None else now
     async with engine.begin() as conn:
         result = await conn.execute(delete(CachedSummary).where(CachedSummary.expires_at <= now))
     return int(result.rowcount or 0)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from sqlalchemy import Boolean, Float, String, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
@@ -35,15 +33,17 @@ async def auto_enabled(engine: AsyncEngine, team_id: str, channel_id: str) -> bo
     return AUTO_DEFAULT if value is None else bool(value)
 
 
-async def set_auto(engine: AsyncEngine, team_id: str, channel_id: str, auto: bool) -> None:
+async def set_auto(
+    engine: AsyncEngine, team_id: str, channel_id: str, auto: bool, *, now: float
+) -> None:
     """Turn automatic key points on or off for the channel."""
     table = ChannelSettings.__table__
     async with engine.begin() as conn:
         stmt = conflict_insert(conn, table).values(  # type: ignore[arg-type]
-            team_id=team_id, channel_id=channel_id, auto=auto, updated_at=time.time()
+            team_id=team_id, channel_id=channel_id, auto=auto, updated_at=now
         )
         stmt = stmt.on_conflict_do_update(
             index_elements=["team_id", "channel_id"],
-            set_={"auto": auto, "updated_at": time.time()},
+            set_={"auto": auto, "updated_at": now},
         )
         await conn.execute(stmt)

@@ -8,8 +8,6 @@ with several workers. (Links are claimed as durable jobs, in ``bot.store.jobs``.
 
 from __future__ import annotations
 
-import time
-
 from sqlalchemy import Float, String, delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
@@ -28,13 +26,13 @@ class ProcessedEvent(Base):
     received_at: Mapped[float] = mapped_column(Float, index=True)
 
 
-async def claim_event(engine: AsyncEngine, event_id: str) -> bool:
+async def claim_event(engine: AsyncEngine, event_id: str, *, now: float) -> bool:
     """True the first time ``event_id`` is seen, False for every repeat."""
     table = ProcessedEvent.__table__
     async with engine.begin() as conn:
         stmt = (
             conflict_insert(conn, table)  # type: ignore[arg-type]
-            .values(event_id=event_id, received_at=time.time())
+            .values(event_id=event_id, received_at=now)
             .on_conflict_do_nothing(index_elements=["event_id"])
             .returning(table.c.event_id)
         )
@@ -42,17 +40,17 @@ async def claim_event(engine: AsyncEngine, event_id: str) -> bool:
 
 
 async def claim_link(
-    engine: AsyncEngine, team_id: str, channel_id: str, message_ts: str, url: str
+    engine: AsyncEngine, team_id: str, channel_id: str, message_ts: str, url: str, *, now: float
 ) -> bool:
     """True the first time this link of this message is claimed, False afterwards (a bare
     ``create_job``: the job table's unique key is the claim)."""
     spec = JobSpec(team_id, channel_id, message_ts, url, url, None, "", None)
-    return await create_job(engine, spec, owner="claim", lease=0.0) is not None
+    return await create_job(engine, spec, owner="claim", lease=0.0, now=now) is not None
 
 
-async def forget_older_than(engine: AsyncEngine, seconds: float) -> int:
+async def forget_older_than(engine: AsyncEngine, seconds: float, *, now: float) -> int:
     """Drop claims older than ``seconds`` (Slack stops retrying after minutes); rows removed."""
-    cutoff = time.time() - seconds
+    cutoff = now - seconds
     async with engine.begin() as conn:
         a = await conn.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < cutoff))
     return int(a.rowcount or 0) + await forget_finished_before(engine, cutoff)

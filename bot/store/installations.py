@@ -42,11 +42,13 @@ def oauth_state_store(engine: AsyncEngine) -> AsyncSQLAlchemyOAuthStateStore:
     )
 
 
-async def purge_expired_states(engine: AsyncEngine) -> int:
-    """Delete install ``state`` values nobody came back with (the store only removes used ones)."""
-    now = datetime.now(UTC).replace(tzinfo=None)  # the store writes naive UTC
+async def purge_expired_states(engine: AsyncEngine, *, now: float) -> int:
+    """Delete install ``state`` values nobody came back with (the store only removes used ones).
+
+    ``now`` is a Unix time; bolt's state store writes naive UTC datetimes."""
+    cutoff = datetime.fromtimestamp(now, UTC).replace(tzinfo=None)
     async with engine.begin() as conn:
         result = await conn.execute(
-            delete(oauth_states_table).where(oauth_states_table.c.expire_at < now)
+            delete(oauth_states_table).where(oauth_states_table.c.expire_at < cutoff)
         )
     return int(result.rowcount or 0)

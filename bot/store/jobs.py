@@ -11,7 +11,6 @@ while it works, so a slow page is never mistaken for a dead replica.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,10 +69,9 @@ class Job:
 
 
 async def create_job(
-    engine: AsyncEngine, spec: JobSpec, *, owner: str, lease: float, now: float | None = None
+    engine: AsyncEngine, spec: JobSpec, *, owner: str, lease: float, now: float
 ) -> Job | None:
     """The new job, leased to ``owner``; None when this link of this message already has one."""
-    now = time.time() if now is None else now
     table = LinkJob.__table__
     async with engine.begin() as conn:
         stmt = (
@@ -102,18 +100,16 @@ async def create_job(
 
 
 async def finish_job(
-    engine: AsyncEngine, job_id: int, owner: str, *, state: str = DONE, now: float | None = None
+    engine: AsyncEngine, job_id: int, owner: str, *, state: str = DONE, now: float
 ) -> bool:
     """Mark the job finished if ``owner`` still holds it; False if another replica took it."""
-    now = time.time() if now is None else now
     return await _update_if_owned(engine, job_id, owner, state=state, updated_at=now)
 
 
 async def renew_lease(
-    engine: AsyncEngine, job_id: int, owner: str, lease: float, *, now: float | None = None
+    engine: AsyncEngine, job_id: int, owner: str, lease: float, *, now: float
 ) -> bool:
     """Extend the lease of a job ``owner`` is still working on; False if it lost the job."""
-    now = time.time() if now is None else now
     return await _update_if_owned(
         engine, job_id, owner, lease_expires_at=now + lease, updated_at=now
     )
@@ -137,13 +133,12 @@ async def take_expired(
     lease: float,
     max_attempts: int,
     limit: int = 20,
-    now: float | None = None,
+    now: float,
 ) -> list[Job]:
     """Re-take pending jobs whose lease ran out (their replica died); each goes to one caller.
 
     Jobs that already used ``max_attempts`` are marked ``failed`` instead: a link that crashes
     every replica that tries it must not take them all down in turn, forever."""
-    now = time.time() if now is None else now
     expired = (LinkJob.state == PENDING) & (LinkJob.lease_expires_at <= now)
     async with engine.begin() as conn:
         await conn.execute(
