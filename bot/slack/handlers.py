@@ -251,7 +251,9 @@ class _Triggers:
                 f"Auto mode is *{state}* in this channel. Use `/keypoints auto on|off`."
             )
             return
-        await set_auto(engine, ctx.team_id, ctx.channel_id, choice == "on")
+        await set_auto(
+            engine, ctx.team_id, ctx.channel_id, choice == "on", now=self.service.clock()
+        )
         if choice == "on":
             await ctx.reply("Auto mode is *on*: I'll reply to every article link posted here.")
         else:
