@@ -35,6 +35,7 @@ from bot.digest.settings import DigestSettings  # noqa: E402
 from bot.digest.store import DigestStore  # noqa: E402
 from bot.models import Article, Summary  # noqa: E402
 from bot.store.db import init_db, make_engine  # noqa: E402
+from bot.workers import one_at_a_time  # noqa: E402  (lxml never on two threads at once)
 
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
 
@@ -94,8 +95,8 @@ def fallback_summariser(fetcher: Any, bullets: int) -> tuple[Summariser, str]:
     async def summarise(url: str) -> Summary:
         page = await fetcher.fetch(url, kind="page")
         if extract is not None and summarize is not None:
-            article = await asyncio.to_thread(extract, page.text, page.final_url)
-            return await asyncio.to_thread(summarize, article, bullets)
+            article = await asyncio.to_thread(one_at_a_time, extract, page.text, page.final_url)
+            return await asyncio.to_thread(one_at_a_time, summarize, article, bullets)
         found = tuple(re.findall(r"<p>(.*?)</p>", page.text))
         return Summary(Article(found), found[:3])
 

@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rouge_score import rouge_scorer
 
+from bench.bullet_quality import Quality
 from bot.models import Article
 from bot.summarize import METHODS, summarize
 
@@ -48,6 +49,7 @@ def evaluate(method: str, pairs: list[tuple[Article, str]], repeat: int) -> dict
     """
     scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
     totals = dict.fromkeys(ROUGE_TYPES, 0.0)
+    quality = Quality()
     times: list[float] = []
     for article, reference in pairs:
         fastest = float("inf")
@@ -59,7 +61,11 @@ def evaluate(method: str, pairs: list[tuple[Article, str]], repeat: int) -> dict
         scores = scorer.score(reference, "\n".join(summary.bullets))
         for kind in ROUGE_TYPES:
             totals[kind] += scores[kind].fmeasure
-    result = {kind: round(100 * total / len(pairs), 2) for kind, total in totals.items()}
+        quality.add(summary.bullets, article.text)
+    result: dict[str, float] = {
+        kind: round(100 * total / len(pairs), 2) for kind, total in totals.items()
+    }
+    result.update(quality.row())
     result["ms_median"] = round(statistics.median(times), 3)
     result["ms_mean"] = round(statistics.fmean(times), 3)
     return result
@@ -78,11 +84,17 @@ def main() -> None:
     results = {method: evaluate(method, pairs, args.repeat) for method in args.methods.split(",")}
 
     print(f"articles: {len(pairs)}; time: fastest of {args.repeat} runs per article")
-    print("| method | R1 | R2 | RLsum | ms median | ms mean |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| method | R1 | R2 | RLsum | dangling % | opens outside % | boilerplate | fragments "
+        "| unbalanced | near-dup | words/bullet | ms median | ms mean |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for method, r in results.items():
         print(
             f"| {method} | {r['rouge1']:.2f} | {r['rouge2']:.2f} | {r['rougeLsum']:.2f} "
+            f"| {r['dangling_pct']:.1f} | {r['opens_outside_pct']:.1f} "
+            f"| {r['boilerplate']:.0f} | {r['fragments']:.0f} | {r['unbalanced']:.0f} "
+            f"| {r['near_duplicates']:.0f} | {r['words_mean']:.1f} "
             f"| {r['ms_median']:.2f} | {r['ms_mean']:.2f} |"
         )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ Never show a traceback to a user; catch ``KeypointsError`` at the edge and print
 
     KeypointsError
     ├── InputError             bad input given to the CLI (empty, binary, malformed JSON)
+    ├── SettingsError          a missing or unusable setting (environment or config file)
     ├── FetchError             the page could not be fetched
     │   ├── InvalidURL         not an http(s) URL, or malformed
     │   ├── BlockedAddress     resolves to a private, loopback, link-local or metadata address
@@ -12,13 +13,20 @@ Never show a traceback to a user; catch ``KeypointsError`` at the edge and print
     │   ├── FetchTimeout       connect or total timeout
     │   ├── TooLarge           body over the size cap
     │   ├── NotAWebPage        not HTML (PDF, image, binary, compressed body, ...)
+    │   │   └── IsAFeed        an RSS/Atom feed where an article was expected
     │   ├── Paywalled          401/402/403/451, isAccessibleForFree=false, or a challenge page
     │   ├── TooManyRedirects   more redirects than allowed
     │   └── UpstreamError      5xx, connection refused, TLS failure, other HTTP errors
-    └── NoArticle              fetched, but no article text (cookie wall, error page, JS stub)
+    ├── NoArticle              fetched, but no article text (cookie wall, error page, JS stub)
+    └── TooComplex             reading the page ran over its time or memory budget
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.models import Article
 
 
 class KeypointsError(Exception):
@@ -26,6 +34,9 @@ class KeypointsError(Exception):
 
     default_message = "Something went wrong."
     reason = "error"  # stable machine-readable code, used in metrics and JSON output
+    # The text extraction found, when the failure came after it (no bullet, paywall teaser,
+    # cookie wall): ``keypoints batch`` still returns it.
+    article: Article | None = None
 
     def __init__(self, message: str | None = None) -> None:
         self.message = message or self.default_message
@@ -35,6 +46,11 @@ class KeypointsError(Exception):
 class InputError(KeypointsError):
     default_message = "That input could not be read."
     reason = "bad_input"
+
+
+class SettingsError(KeypointsError):
+    default_message = "The configuration is invalid."
+    reason = "bad_settings"
 
 
 class FetchError(KeypointsError):
@@ -72,6 +88,12 @@ class NotAWebPage(FetchError):
     reason = "not_html"
 
 
+class IsAFeed(NotAWebPage):
+    """An RSS/Atom feed given where an article was expected (the digest reads feeds)."""
+
+    default_message = "That link is a news feed (RSS or Atom), not an article."
+
+
 class Paywalled(FetchError):
     default_message = "The article is behind a login or paywall, so I can't read it."
     reason = "paywalled"
@@ -90,3 +112,10 @@ class UpstreamError(FetchError):
 class NoArticle(KeypointsError):
     default_message = "I couldn't find article text on that page."
     reason = "no_article"
+
+
+class TooComplex(KeypointsError):
+    """Extraction or summarising ran over its budget (``bot.workers.WorkerBudget``)."""
+
+    default_message = "The page is too large or complex to read."
+    reason = "too_complex"

@@ -18,6 +18,7 @@ from lxml.html import HtmlElement
 
 from bot.extraction.blocks import Block, from_trafilatura
 from bot.extraction.cleanup import strip_headline, trim_boilerplate
+from bot.extraction.key_points import read_key_points, without_key_points
 from bot.extraction.metadata import PageMetadata, read_metadata
 from bot.extraction.page import PageSignals, parse_html
 from bot.extraction.second_opinion import doubt, readability_blocks, vote
@@ -47,11 +48,19 @@ def _trafilatura_blocks(tree: HtmlElement, url: str | None) -> list[Block]:
 
 def extract_blocks(html: str, url: str | None = None) -> tuple[list[Block], PageMetadata]:
     """The article's blocks and the page metadata; empty blocks when no article text is found."""
+    blocks, metadata, _ = _read_page(html, url)
+    return blocks, metadata
+
+
+def _read_page(html: str, url: str | None) -> tuple[list[Block], PageMetadata, tuple[str, ...]]:
+    """Blocks and metadata as ``extract_blocks``, plus the publisher's key points (kept out of
+    the blocks: they summarise the article, they are not part of it)."""
     tree = parse_html(html)
     if tree is None:
-        return [], PageMetadata()
+        return [], PageMetadata(), ()
     metadata = read_metadata(tree, url)
     page = PageSignals.read(tree)
+    key_points = read_key_points(tree)
     # trafilatura may prune the tree it is given: everything above reads it first
     blocks = _trafilatura_blocks(tree, url)
     blocks = trim_boilerplate(strip_headline(blocks, metadata.title_variants), page.links)
@@ -59,7 +68,7 @@ def extract_blocks(html: str, url: str | None = None) -> tuple[list[Block], Page
         theirs = readability_blocks(html)
         theirs = trim_boilerplate(strip_headline(theirs, metadata.title_variants), page.links)
         blocks = vote(blocks, theirs)
-    return blocks, metadata
+    return without_key_points(blocks, key_points), metadata, key_points
 
 
 def extract(html: str, url: str | None = None) -> Article:
@@ -68,7 +77,7 @@ def extract(html: str, url: str | None = None) -> Article:
     Raises ``NoArticle`` when the page has no article text, or ``Paywalled`` when what it shows
     instead is a bot check or a paywall (``bot.quality.explain_empty``).
     """
-    blocks, metadata = extract_blocks(html, url)
+    blocks, metadata, key_points = _read_page(html, url)
     if not blocks:
         raise explain_empty(html)
     return Article(
@@ -79,4 +88,5 @@ def extract(html: str, url: str | None = None) -> Article:
         site_name=metadata.site_name,
         published=metadata.published,
         language=metadata.language,
+        publisher_points=key_points,
     )

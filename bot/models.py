@@ -20,6 +20,8 @@ class Article:
     published: str | None = None  # ISO 8601 date, e.g. "2024-05-01"
     language: str | None = None  # ISO 639-1 code, e.g. "en"
     is_preview: bool = False  # only a teaser was readable (paywall, truncated page)
+    # The publisher's own key-points list above the article, verbatim (not in ``paragraphs``).
+    publisher_points: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -45,3 +47,19 @@ class Summary:
     bullets: tuple[str, ...]
     method: str = "default"
     extras: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def bullets_requested(self) -> int:
+        """How many bullets were asked for (``bot.summarize`` records it in ``extras``)."""
+        requested = self.extras.get("bullets_requested", "")
+        return int(requested) if requested.isdigit() else len(self.bullets)
+
+    @property
+    def bullets_note(self) -> str | None:
+        """Why there are fewer bullets than requested; ``None`` when there are not."""
+        return self.extras.get("bullets_note")
+
+    @property
+    def from_publisher(self) -> bool:
+        """Whether the bullets are the publisher's own key points, not sentences we chose."""
+        return self.extras.get("key_points_source") == "publisher"

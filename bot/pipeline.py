@@ -2,19 +2,23 @@
 
 ``summarize_html`` and ``summarize_text`` are pure (text in, data out); ``summarize_url`` is the
 only function here that does I/O, through the ``Fetcher`` seam, and it runs the CPU-bound part
-in a worker thread so an event loop serving Slack stays responsive.
+in a worker process (or a thread taking its turn) on a time and memory budget, so an event
+loop serving Slack stays responsive (``bot.workers``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import time
+from collections.abc import Iterator
 from concurrent.futures import Executor
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from bot.errors import FetchError, KeypointsError, NoArticle
 from bot.extract import extract
+from bot.extraction.limits import bound_text
+from bot.extraction.plain_text import text_article
 from bot.models import Article, Summary
 from bot.observability.metrics import (
     FETCH_FAILURES,
@@ -25,6 +29,7 @@ from bot.observability.metrics import (
 )
 from bot.quality import check_article
 from bot.summarize import summarize
+from bot.workers import run_in_worker
 
 if TYPE_CHECKING:
     from bot.fetch import Fetcher
@@ -41,8 +46,10 @@ def summarize_html(
     method: str = DEFAULT_METHOD,
 ) -> Summary:
     """Key points of the article in ``html``; ``NoArticle``/``Paywalled`` when there is none."""
-    article = check_article(html, extract(html, url))
-    return _with_bullets(summarize(article, bullets=bullets, method=method))
+    article = extract(html, url)
+    with _keeping(article):
+        checked = check_article(html, article)
+        return _with_bullets(summarize(checked, bullets=bullets, method=method))
 
 
 def summarize_page(html: str, url: str, bullets: int, method: str) -> tuple[Summary, float, float]:
@@ -52,9 +59,11 @@ def summarize_page(html: str, url: str, bullets: int, method: str) -> tuple[Summ
     from bot.fetch.urls import canonicalize_url
 
     start = time.perf_counter()
-    article = check_article(html, extract(html, url))
-    extracted = time.perf_counter()
-    summary = _with_bullets(summarize(article, bullets=bullets, method=method))
+    article = extract(html, url)
+    with _keeping(dataclasses.replace(article, url=url)):
+        article = check_article(html, article)
+        extracted = time.perf_counter()
+        summary = _with_bullets(summarize(article, bullets=bullets, method=method))
     summarised = time.perf_counter()
     article = dataclasses.replace(
         summary.article, url=url, canonical_url=canonicalize_url(url, html)
@@ -69,14 +78,24 @@ def summarize_text(
     bullets: int = DEFAULT_BULLETS,
     method: str = DEFAULT_METHOD,
 ) -> Summary:
-    """Key points of plain text; paragraphs are separated by blank lines."""
-    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    if title is None and len(paragraphs) > 1 and looks_like_title(paragraphs[0]):
-        title = paragraphs.pop(0)
-    if not paragraphs:
-        raise NoArticle("The text is empty.")
-    article = Article(paragraphs=tuple(paragraphs), title=title)
-    return _with_bullets(summarize(article, bullets=bullets, method=method))
+    """Key points of plain text; paragraphs are separated by blank lines. The text is
+    cleaned like an extracted page (ads, sign-up prompts, link lists) before any method sees
+    it (``bot.extraction.plain_text``)."""
+    article = text_article(bound_text(text), title)
+    with _keeping(article):
+        return _with_bullets(summarize(article, bullets=bullets, method=method))
+
+
+@contextmanager
+def _keeping(article: Article) -> Iterator[None]:
+    """A failure after extraction carries the extracted article: ``keypoints batch`` still
+    returns its text."""
+    try:
+        yield
+    except KeypointsError as exc:
+        if exc.article is None:
+            exc.article = article
+        raise
 
 
 def _with_bullets(summary: Summary) -> Summary:
@@ -84,15 +103,6 @@ def _with_bullets(summary: Summary) -> Summary:
     if not summary.bullets:
         raise NoArticle("I couldn't find sentences to quote as key points on that page.")
     return summary
-
-
-def looks_like_title(paragraph: str) -> bool:
-    """A headline: one short line that does not end like a sentence."""
-    return (
-        "\n" not in paragraph
-        and len(paragraph.split()) <= 20
-        and not paragraph.rstrip().endswith((".", "!", "?", ":", ";", ","))
-    )
 
 
 async def summarize_url(
@@ -104,19 +114,19 @@ async def summarize_url(
     executor: Executor | None = None,
 ) -> Summary:
     """Fetch ``url`` safely, then summarise it off the event loop: in ``executor`` (worker
-    processes, see ``bot.workers``) when given, else in a thread."""
-    loop = asyncio.get_running_loop()
+    processes, see ``bot.workers``) when given, else in a thread that takes its turn.
+    ``TooComplex`` when the page runs over the worker's budget."""
     try:
         with timed("end_to_end"):
             with timed("fetch"):
                 page = await fetcher.fetch(url, kind="page")
-            summary, extract_s, summarise_s = await loop.run_in_executor(
+            summary, extract_s, summarise_s = await run_in_worker(
                 executor, summarize_page, page.text, page.final_url, bullets, method
             )
     except KeypointsError as exc:
         SUMMARIES.labels(exc.reason).inc()
         if isinstance(exc, FetchError):
-            FETCH_FAILURES.labels(exc.reason, domain_label(url)).inc()
+            FETCH_FAILURES.labels(exc.reason, domain_label(url, exc.reason)).inc()
         raise
     STAGE_SECONDS.labels("extract").observe(extract_s)
     STAGE_SECONDS.labels("summarise").observe(summarise_s)

@@ -15,19 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.errors import KeypointsError
+from bot.errors import SettingsError
 from bot.fetch.settings import FetchSettings
+from bot.methods import METHOD_NAMES
 from bot.store.db import DEFAULT_DATABASE_URL
 from bot.workers import default_workers
+
+__all__ = ["DEFAULT_SLACK_API_URL", "Mode", "Settings", "SettingsError"]
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
 Mode = Literal["socket", "http", "oauth"]
-
-
-class SettingsError(KeypointsError):
-    default_message = "The configuration is invalid."
-    reason = "bad_settings"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +51,16 @@ class Settings:
     job_lease: float = 60.0  # renewed while a job runs; after it, the job is presumed orphaned
     job_sweep_interval: float = 15.0
     job_max_attempts: int = 3
+    # Slack failing (429, 5xx, network) longer than the SDK's retries: the reply stays pending
+    # and is retried after a wait that grows with the outage (from base up to max seconds, never
+    # sooner than Retry-After), until the job is reply_retry_window seconds old.
+    reply_retry_base: float = 5.0
+    reply_retry_max: float = 300.0
+    reply_retry_window: float = 6 * 3600.0
     digest_tick: float = 30.0  # seconds between two digest scheduler ticks
+    # /metrics elsewhere than PORT ("127.0.0.1:9100"), and/or behind a bearer token.
+    metrics_addr: tuple[str, int] | None = None
+    metrics_token: str | None = None
     # Worker processes that extract and summarise (0: threads in the bot's own process).
     workers: int = field(default_factory=default_workers)
     fetch: FetchSettings = field(default_factory=FetchSettings)
@@ -111,8 +118,13 @@ class Settings:
             job_lease=reader.number("KEYPOINTS_JOB_LEASE", 60.0, 0.1),
             job_sweep_interval=reader.number("KEYPOINTS_JOB_SWEEP_INTERVAL", 15.0, 0.1),
             job_max_attempts=reader.integer("KEYPOINTS_JOB_MAX_ATTEMPTS", 3, 1, 100),
+            reply_retry_base=reader.number("KEYPOINTS_REPLY_RETRY_BASE", 5.0, 0.0),
+            reply_retry_max=reader.number("KEYPOINTS_REPLY_RETRY_MAX", 300.0, 0.0),
+            reply_retry_window=reader.number("KEYPOINTS_REPLY_RETRY_WINDOW", 6 * 3600.0, 0.0),
             workers=reader.integer("KEYPOINTS_WORKERS", default_workers(), 0, 64),
             digest_tick=reader.number("KEYPOINTS_DIGEST_TICK", 30.0, 0.1),
+            metrics_addr=_address(reader.text("KEYPOINTS_METRICS_ADDR")),
+            metrics_token=reader.text("KEYPOINTS_METRICS_TOKEN"),
             fetch=_fetch_settings(values),
         )
         if bool(settings.client_id) != bool(settings.client_secret):
@@ -127,10 +139,9 @@ class Settings:
 
 def _check_method(method: str) -> None:
     """A misspelt method must stop the start, not fail every link later."""
-    from bot.summarize import METHODS
-
-    if method not in METHODS:
-        raise SettingsError(f"KEYPOINTS_METHOD must be one of {', '.join(METHODS)}, got {method!r}")
+    if method not in METHOD_NAMES:
+        names = ", ".join(METHOD_NAMES)
+        raise SettingsError(f"KEYPOINTS_METHOD must be one of {names}, got {method!r}")
 
 
 def _merged(env: Mapping[str, str]) -> dict[str, str]:
@@ -164,6 +175,19 @@ def _fetch_settings(values: Mapping[str, str]) -> FetchSettings:
         return FetchSettings.from_env(values)
     except ValueError as exc:
         raise SettingsError(str(exc)) from exc
+
+
+def _address(raw: str | None) -> tuple[str, int] | None:
+    """``host:port``, ``[v6]:port`` or ``:port`` (every interface) → (host, port)."""
+    if raw is None:
+        return None
+    host, sep, port = raw.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]") or "0.0.0.0"
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise SettingsError(
+            f"KEYPOINTS_METRICS_ADDR must be host:port (e.g. 127.0.0.1:9100), got {raw!r}"
+        )
+    return host, int(port)
 
 
 def _with_slash(url: str) -> str:

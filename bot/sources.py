@@ -16,6 +16,10 @@ from bot.fetch.decode import SNIFF_BYTES, decode_body, sniff_binary
 
 MAX_INPUT_BYTES = 20_000_000  # a local file larger than this is not an article
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|article|p|div|meta)[\s>/]", re.I)
+# A host name then a path (``example.com/a``), or a ``www.`` name: not ``notes.txt``.
+_BARE_ADDRESS = re.compile(
+    r"(?i)^(?:(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?/\S*|www\.(?:[a-z0-9-]+\.)+[a-z]{2,}\S*)$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +36,16 @@ def is_url(value: str) -> bool:
     return bool(re.match(r"(?i)^https?://\S+$", value.strip()))
 
 
-def looks_like_html(data: bytes) -> bool:
-    """True when the first few KB contain an HTML tag."""
-    return bool(_HTML_SNIFF.search(data[:4096]))
+def looks_like_html(data: bytes | str) -> bool:
+    """True when the first few KB contain an HTML tag (check decoded text: in UTF-16 bytes the
+    tags are interleaved with NUL bytes)."""
+    head = data[:4096]
+    return bool(_HTML_SNIFF.search(head.encode("utf-8") if isinstance(head, str) else head))
+
+
+def looks_like_web_address(value: str) -> bool:
+    """True for ``www.example.com`` or ``example.com/a``: a URL typed without its scheme."""
+    return bool(_BARE_ADDRESS.match(value.strip()))
 
 
 def decode_input(data: bytes, *, url: str | None = None) -> Source:
@@ -47,7 +58,9 @@ def decode_input(data: bytes, *, url: str | None = None) -> Source:
     binary = sniff_binary(data[:SNIFF_BYTES])
     if binary is not None:
         raise InputError(f"The input is a binary file ({binary}), not HTML or text.")
-    return Source(content=decode_body(data, None), is_html=looks_like_html(data), url=url)
+    # BOM first, then the meta charset (the HTML spec's order); sniff tags in the decoded text.
+    content = decode_body(data, None)
+    return Source(content=content, is_html=looks_like_html(content), url=url)
 
 
 def read_path(path: str, stdin: BinaryIO) -> Source:
@@ -56,8 +69,11 @@ def read_path(path: str, stdin: BinaryIO) -> Source:
         data = stdin.read(MAX_INPUT_BYTES + 1)
     else:
         file = Path(path)
+        if file.is_dir():
+            raise InputError(f"{path} is a directory; give an HTML or text file, a URL, or -.")
         if not file.is_file():
-            raise InputError(f"No such file: {path}")
+            hint = f" (for a web page, add the scheme: https://{path})"
+            raise InputError(f"No such file: {path}{hint if looks_like_web_address(path) else ''}")
         with file.open("rb") as fh:
             data = fh.read(MAX_INPUT_BYTES + 1)
     return decode_input(data)

@@ -42,7 +42,8 @@ async def test_mixed_lines_keep_order_and_report_errors_per_line() -> None:
     records = await _run(lines)
     assert [r["id"] for r in records] == ["a", None, "b", "c", "d", None]
     for record in records:
-        assert set(record) == {"id", "title", "text", "bullets", "error"}
+        contract = {"id", "title", "text", "bullets", "error"}
+        assert set(record) == contract | {"bullets_requested", "bullets_note"}
     assert records[0]["error"] is None and len(records[0]["bullets"]) == 3  # type: ignore[arg-type]
     assert "Acme" in str(records[0]["title"])
     assert "\n\n" in str(records[0]["text"])
@@ -97,3 +98,70 @@ async def test_url_lines_are_fetched_concurrently_from_an_allowed_host() -> None
     assert [r["error"] is None for r in records] == [True, True, False, True, True]
     assert "not found" in str(records[2]["error"])
     assert peak >= 2
+
+
+def _many_pages() -> list[str]:
+    """Batch lines for many real pages (the evaluation data), else for the repo's fixtures."""
+    from fakes.evaluation_data import HAS_EXTRACTION, extraction_pages
+
+    fixtures = Path(__file__).parent / "fixtures"
+    if HAS_EXTRACTION:
+        pages = [(p.page_id, p.html, p.url) for p in extraction_pages()[:40]]
+    else:
+        files = [*sorted((fixtures / "extract").glob("*.html")), FIXTURES / "article.html"]
+        pages = [(f.stem, f.read_text(), "https://news.example.com/a") for f in files]
+    return [json.dumps({"id": pid, "html": html, "url": url}) for pid, html, url in pages]
+
+
+async def test_concurrent_batches_give_the_serial_output() -> None:
+    """Batches run at once, on worker processes and on in-process threads, each write exactly
+    what one job at a time writes (lxml shared by threads once corrupted pages, issue 16)."""
+    import asyncio
+
+    lines = _many_pages()
+
+    async def run(workers: int, window: int) -> str:
+        out = io.StringIO()
+        runner = BatchRunner(
+            bullets=3,
+            method="default",
+            fetcher_factory=lambda: Fetcher(FetchSettings()),
+            window=window,
+            workers=workers,
+        )
+        await runner.run(lines, out)
+        return out.getvalue()
+
+    serial = await run(workers=0, window=1)
+    assert serial.count("\n") == len(lines) and '"error": null' in serial
+    runs = await asyncio.gather(run(2, 16), run(2, 16), run(0, 16))
+    for output in runs:  # line by line, so a failure shows the record that differs
+        assert output.splitlines() == serial.splitlines()
+
+
+async def test_text_is_returned_when_no_bullet_or_only_a_paywall_teaser() -> None:
+    """A page or text with no quotable sentence, and a paywall teaser, keep their extracted
+    text (and title); `error` says why there are no bullets."""
+    teaser = (
+        "The city council voted on Monday to build forty kilometres of protected bike lanes "
+        "over the next three years, at a cost of about thirty million dollars."
+    )
+    paywalled = (
+        '<html><head><title>Bike lanes</title><script type="application/ld+json">'
+        '{"@type": "NewsArticle", "isAccessibleForFree": false}</script></head>'
+        f"<body><article><p>{teaser}</p></article></body></html>"
+    )
+    questions = "Headline here\n\nWhat happened next? Who knows?\n\nWhat will the council do?"
+    records = await _run(
+        [
+            json.dumps({"id": "q", "text": questions}),
+            json.dumps({"id": "p", "html": paywalled}),
+            json.dumps({"id": "e", "html": "<html><body></body></html>"}),
+        ]
+    )
+    assert records[0]["text"] == "What happened next? Who knows?\n\nWhat will the council do?"
+    assert records[0]["title"] == "Headline here"
+    assert records[0]["bullets"] == [] and "key points" in str(records[0]["error"])
+    assert records[1]["text"] == teaser and records[1]["title"] == "Bike lanes"
+    assert records[1]["bullets"] == [] and "paywall" in str(records[1]["error"])
+    assert records[2]["text"] is None and records[2]["error"]  # extraction found nothing

@@ -32,10 +32,14 @@ def test_summarize_html_file_prints_title_then_bullets(capsys: pytest.CaptureFix
 
 
 def test_summarize_json_has_the_contract_keys(capsys: pytest.CaptureFixture[str]) -> None:
-    """--json prints one object with title, url, language, bullets and words."""
+    """--json prints one object with title, url, language, bullets and words (plus the
+    added bullets_requested, bullets_note and key_points_source)."""
     assert main(["summarize", str(FIXTURES / "article.html"), "--json", "--bullets", "2"]) == 0
     payload = json.loads(capsys.readouterr().out)
-    assert set(payload) == {"title", "url", "language", "bullets", "words"}
+    contract = {"title", "url", "language", "bullets", "words"}
+    assert set(payload) == contract | {"bullets_requested", "bullets_note", "key_points_source"}
+    assert payload["key_points_source"] == "summary"
+    assert payload["bullets_requested"] == 2 and payload["bullets_note"] is None
     assert payload["url"] == "https://news.example.com/2026/11/acme-robot-folds-boxes"
     assert payload["language"] == "en"
     assert 1 <= len(payload["bullets"]) <= 2
@@ -75,7 +79,7 @@ def test_every_method_is_selectable(method: str, capsys: pytest.CaptureFixture[s
             "article",
         ),
         (["summarize", "ftp://example.com/x"], b"", "URL"),
-        (["summarize", "-", "--bullets", "0"], b"x", "between 1 and 10"),
+        (["summarize", "-", "--bullets", "0"], b"x", "from 1 to 10"),
         (["summarize", "-", "--method", "nope"], b"x", "invalid choice"),
     ],
 )

@@ -11,12 +11,14 @@ from collections.abc import AsyncIterator, Sequence
 import pytest
 from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
+from fakes.feed_server import Entry, FeedServer, atom
 from fakes.hostile_server import ETAG, HITS, SENT, build_app, serve
 
 from bot.errors import (
     BlockedAddress,
     FetchTimeout,
     InvalidURL,
+    IsAFeed,
     NotAWebPage,
     NotFound,
     Paywalled,
@@ -402,6 +404,22 @@ async def test_feed_kind_refuses_html_pages(base: str) -> None:
             await fetcher.fetch(f"{base}/article", kind="feed")
         with pytest.raises(NotAWebPage):
             await fetcher.fetch(f"{base}/feed.xml", kind="page")
+
+
+async def test_page_fetch_of_a_feed_says_it_is_a_feed(base: str) -> None:
+    """An RSS or Atom feed (declared as such, as generic XML, or unlabelled) fetched as a page
+    raises IsAFeed; other XML (a sitemap) stays a plain NotAWebPage."""
+    async with FeedServer() as site:
+        site.routes["/atom"] = atom("A", [Entry("One", "https://example.com/1")])  # app/xml
+        site.routes["/sitemap"] = b'<?xml version="1.0"?><urlset><url><loc>x</loc></url></urlset>'
+        async with Fetcher(settings()) as fetcher:
+            with pytest.raises(IsAFeed):
+                await fetcher.fetch(f"{base}/feed.xml", kind="page")  # application/rss+xml
+            with pytest.raises(IsAFeed):
+                await fetcher.fetch(site.url("/atom"), kind="page")
+            with pytest.raises(NotAWebPage) as caught:
+                await fetcher.fetch(site.url("/sitemap"), kind="page")
+    assert not isinstance(caught.value, IsAFeed)
 
 
 async def test_connect_timeout_is_separate_from_total(base: str) -> None:

@@ -71,7 +71,8 @@ async def test_metrics_count_events_replies_summaries_failures_and_latency(
             payload = event_callback(link_message(url))
             status, _ = await send_signed(session, f"{base}{EVENTS_PATH}", SECRET, payload)
             assert status == 200
-            await slack.wait_for(sent, "chat.postMessage", within=20)
+            # The paywall failure goes to the poster alone (auto mode): an ephemeral.
+            await slack.wait_for(sent, "chat.postMessage", "chat.postEphemeral", within=20)
         await bot.service.drain(grace=10)  # the counters move after Slack answers
         after = await scrape(session, base)
 

@@ -143,6 +143,7 @@ async def test_retaken_job_does_not_repost_a_reply_the_dead_replica_already_sent
             options=ServiceOptions(job_lease=0.2), owner="dead",
         )  # fmt: skip
         request = LinkRequest("TLOCAL", "C1", "U1", "7.0", "7.0", ("https://a.example/z",))
+        h.slack.add_message("C1", {"type": "message", "ts": "7.0", "user": "U1", "text": "z"})
         (job,) = await dead.accept(request)
         await dead._answer_once(request, job.spec.posted_url, job_marker(job.spec))
         (first,) = h.slack.calls_to("chat.postMessage")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.text import (
@@ -11,6 +13,7 @@ from bot.text import (
     is_boilerplate,
     leans_on_context,
     looks_like_caption,
+    sentences,
     split_sentences,
     strip_dateline,
     tokenize_words,
@@ -140,6 +143,87 @@ def test_sentences_are_verbatim_and_in_order(text: str) -> None:
         found = text.find(sentence, cursor)
         assert found >= cursor
         cursor = found + len(sentence)
+
+
+# The splitter as it was before it was made linear (issue 16): every candidate regex match
+# and a fresh search back to the last space for each mark. Kept to check the fast one against.
+_OLD_CANDIDATE = re.compile(
+    rf"(?:[.!?]+|…+)[{sentences._CLOSERS}]*(?:\s+|$)|[。！？]+[{sentences._CLOSERS}]*\s*"
+    r"|(?<=[a-zß-öø-ÿ])\.(?=[A-Z][a-z])"  # a full stop glued to the next sentence, added since
+)
+
+
+class _Rescan:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def before(self, mark_start: int) -> str:
+        return sentences._previous_word(self.text, mark_start)
+
+
+def _reference_split(text: str, language: str | None = None) -> list[str]:
+    rules = sentences._rules_for(language)
+    out: list[str] = []
+    for paragraph in sentences._PARAGRAPH_BREAK.split(text):
+        if not paragraph.strip():
+            continue
+        start = 0
+        for match in _OLD_CANDIDATE.finditer(paragraph):
+            if sentences._ends_sentence(paragraph, match, rules, _Rescan(paragraph)):  # type: ignore[arg-type]
+                if paragraph[start : match.end()].strip():
+                    out.append(paragraph[start : match.end()].strip())
+                start = match.end()
+        if paragraph[start:].strip():
+            out.append(paragraph[start:].strip())
+    return [s for s in out if sentences._HAS_WORD.search(s)]
+
+
+_PIECES = [
+    "Mr",
+    "mr",
+    "e.g",
+    "U.S",
+    "u.s",
+    "Inc",
+    "J",
+    "No",
+    "1",
+    "the",
+    "The",
+    "It",
+    "word",
+    "a",
+    ".",
+    ".",
+    "..",
+    "!",
+    "?",
+    "…",
+    "。",
+    "！",
+    '"',
+    "”",
+    "“",
+    "(",
+    ")",
+    "«",
+]
+_PIECES += [" ", " ", " ", "\n", "\t", "\n\n", "\xa0", "\r"]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60), st.sampled_from([None, "en", "de"]))
+def test_linear_splitter_matches_the_old_quadratic_one(pieces: list[str], lang: str | None) -> None:
+    """The linear splitter cuts any mix of marks, abbreviations and white space like the old."""
+    text = "".join(pieces)
+    assert split_sentences(text, lang) == _reference_split(text, lang)
+
+
+def test_marks_without_spaces_split_in_linear_time() -> None:
+    """Marks separated only by newlines or tabs, and long runs of dots, still split correctly."""
+    texts = ("Hi.\nHo.\nHa.", "Hi.\tHo.\tHa.", "." * 50 + "x. Then", "So….. " * 3)
+    for text in (*texts, "Go\tMr. Smith.", "Go\nMr. Smith.", "Go\xa0e.g. The"):
+        assert split_sentences(text) == _reference_split(text)
 
 
 def test_tokenize_words_keeps_inner_punctuation_and_splits_cjk() -> None:

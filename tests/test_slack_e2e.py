@@ -50,7 +50,7 @@ async def test_link_to_local_article_gets_verbatim_key_points(tmp_path: Path) ->
 
 
 async def test_paywalled_local_page_gets_the_paywall_reply(tmp_path: Path) -> None:
-    """HTTP 402 from the site becomes the short paywall message in the thread."""
+    """HTTP 402 from the site becomes the short paywall message, shown to the poster only."""
     async with ArticleSite() as site, SlackStandIn() as slack:
         settings = settings_for(slack, tmp_path / "kp.db", fetch=LOCAL_FETCH)
         async with (
@@ -61,8 +61,10 @@ async def test_paywalled_local_page_gets_the_paywall_reply(tmp_path: Path) -> No
             payload = event_callback(link_message(site.url("/paywalled")))
             await send_signed(session, f"http://127.0.0.1:{port}{EVENTS_PATH}", SECRET, payload)
             await bot.service.drain(grace=30)
-            (post,) = slack.calls_to("chat.postMessage")
-            assert "paywall" in post.args["text"]
+            # Auto mode: the failure is told to the poster alone, in the thread.
+            assert slack.calls_to("chat.postMessage") == []
+            (post,) = slack.calls_to("chat.postEphemeral")
+            assert "paywall" in post.args["text"] and post.args["user"] == payload["event"]["user"]
 
 
 async def test_console_prints_title_and_bullets_for_a_local_article(tmp_path: Path) -> None:

@@ -87,3 +87,53 @@ def test_thread_helpers_and_mentions() -> None:
     assert not is_in_thread({"ts": "1.0", "thread_ts": "1.0"})
     assert mentions_user("hi <@UBOT|keypoints>", "UBOT")
     assert not mentions_user("hi <@UBOT2>", "UBOT")
+
+
+def test_bare_links_lose_markdown_delimiters_and_closing_punctuation() -> None:
+    """`code`, *bold*, ~strike~ and _italic_ marks around a bare link are not part of it."""
+    url = "https://example.com/a"
+    for text in (f"see `{url}`", f"*{url}*", f"~{url}~", f"_{url}_", f"**{url}**!", f"({url})."):
+        assert links_in_text(text) == [url], text
+    assert links_in_text("https://example.com/a_b_c and _https://example.com/x_y_") == [
+        "https://example.com/a_b_c",
+        "https://example.com/x_y",
+    ]
+
+
+def test_links_in_code_are_skipped_only_when_asked_to() -> None:
+    """Auto mode (code=False) ignores links in code spans, code blocks and code-styled text."""
+    text = "```curl https://api.example.com/v1```\nsee `https://example.com/b` or https://example.com/c"
+    assert links_in_text(text, code=False) == ["https://example.com/c"]
+    assert links_in_text(text) == [
+        "https://api.example.com/v1",
+        "https://example.com/b",
+        "https://example.com/c",
+    ]
+    message = link_message("https://example.com/link")
+    message["blocks"].append(
+        {
+            "type": "rich_text",
+            "elements": [
+                {
+                    "type": "rich_text_preformatted",
+                    "elements": [{"type": "link", "url": "https://example.com/in-block"}],
+                },
+                {
+                    "type": "rich_text_section",
+                    "elements": [
+                        {
+                            "type": "text",
+                            "text": "https://example.com/inline",
+                            "style": {"code": True},
+                        }
+                    ],
+                },
+            ],
+        }
+    )
+    assert links_in_message(message, code=False) == ["https://example.com/link"]
+    assert links_in_message(message) == [
+        "https://example.com/link",
+        "https://example.com/in-block",
+        "https://example.com/inline",
+    ]

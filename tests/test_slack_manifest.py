@@ -6,13 +6,14 @@ from pathlib import Path
 
 import yaml
 
+from bot.slack.app import BOT_SCOPES
 from bot.slack.handlers import COMMAND, SHORTCUT_CALLBACK_ID
 
 MANIFEST = Path(__file__).resolve().parents[1] / "deploy" / "slack-manifest.yml"
 
 
 def test_manifest_declares_the_command_shortcut_events_and_scopes() -> None:
-    """Slash command, shortcut callback id, bot events and scopes agree with the handlers."""
+    """Slash command, shortcut, bot events, scopes and the DM tab agree with the code."""
     manifest = yaml.safe_load(MANIFEST.read_text())
     features = manifest["features"]
     assert [c["command"] for c in features["slash_commands"]] == [COMMAND]
@@ -22,6 +23,7 @@ def test_manifest_declares_the_command_shortcut_events_and_scopes() -> None:
     assert events == {
         "message.channels",
         "message.groups",
+        "message.im",
         "app_mention",
         "reaction_added",
         "app_uninstalled",
@@ -35,7 +37,11 @@ def test_manifest_declares_the_command_shortcut_events_and_scopes() -> None:
         "app_mentions:read",
         "commands",
         "reactions:read",
+        "reactions:write",
         "users:read",
     } <= scopes
+    assert scopes == set(BOT_SCOPES)  # the OAuth install asks for exactly the same
+    home = features["app_home"]
+    assert home["messages_tab_enabled"] is True and home["messages_tab_read_only_enabled"] is False
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True

@@ -71,3 +71,23 @@ def test_invalid_toml_is_reported(tmp_path: Path) -> None:
     config.write_text("this is = = not toml")
     with pytest.raises(SettingsError, match="not valid TOML"):
         Settings.from_env({"KEYPOINTS_CONFIG": str(config)})
+
+
+def test_reply_retry_settings_have_defaults_and_are_read() -> None:
+    """KEYPOINTS_REPLY_RETRY_* default to 5 s / 300 s / 6 h and are read as numbers."""
+    default = Settings.from_env({})
+    assert (default.reply_retry_base, default.reply_retry_max) == (5.0, 300.0)
+    assert default.reply_retry_window == 6 * 3600.0
+    env = {
+        "KEYPOINTS_REPLY_RETRY_BASE": "0.5",
+        "KEYPOINTS_REPLY_RETRY_MAX": "60",
+        "KEYPOINTS_REPLY_RETRY_WINDOW": "1800",
+    }
+    chosen = Settings.from_env(env)
+    assert (chosen.reply_retry_base, chosen.reply_retry_max, chosen.reply_retry_window) == (
+        0.5,
+        60.0,
+        1800.0,
+    )
+    with pytest.raises(SettingsError, match="KEYPOINTS_REPLY_RETRY_MAX"):
+        Settings.from_env({"KEYPOINTS_REPLY_RETRY_MAX": "soon"})

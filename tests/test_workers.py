@@ -1,13 +1,24 @@
-"""Worker processes for the pipeline: results come back, and a dead worker is replaced."""
+"""Worker processes for the pipeline: results come back, a dead or overrunning worker is
+replaced, each job has a time and memory budget, and in-process jobs take turns."""
 
 from __future__ import annotations
 
+import asyncio
 import os
-from concurrent.futures.process import BrokenProcessPool
+import threading
+import time
 
 import pytest
+from pebble import ProcessExpired
 
-from bot.workers import RespawningProcessPool, make_executor
+from bot.errors import TooComplex
+from bot.workers import (
+    RespawningProcessPool,
+    WorkerBudget,
+    make_executor,
+    one_at_a_time,
+    run_in_worker,
+)
 
 
 def test_zero_workers_means_threads_in_process() -> None:
@@ -16,15 +27,63 @@ def test_zero_workers_means_threads_in_process() -> None:
 
 
 def test_a_crashed_worker_is_replaced_on_the_next_job() -> None:
-    """A worker that dies fails its own job only; the next job gets a fresh pool."""
+    """A worker that dies fails its own job only; the next job gets a fresh worker."""
     pool = RespawningProcessPool(1)
     try:
         assert pool.submit(pow, 2, 10).result(timeout=60) == 1024
-        with pytest.raises(BrokenProcessPool):
+        with pytest.raises(ProcessExpired):
             pool.submit(os._exit, 1).result(timeout=60)
         assert pool.submit(pow, 3, 3).result(timeout=60) == 27
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+async def test_a_job_over_its_time_is_stopped_while_other_jobs_are_answered() -> None:
+    """An overrunning job gets TooComplex; the other worker answers meanwhile, then a
+    replacement worker takes new jobs."""
+    pool = RespawningProcessPool(2, WorkerBudget(seconds=3.0))
+    try:
+        await asyncio.gather(*(run_in_worker(pool, pow, 2, 2) for _ in range(4)))  # both up
+        stuck = asyncio.ensure_future(run_in_worker(pool, time.sleep, 60))
+        await asyncio.sleep(0.2)
+        started = time.monotonic()
+        assert await run_in_worker(pool, pow, 2, 5) == 32  # the other worker is free
+        assert time.monotonic() - started < 2.5  # it did not wait for the stuck one
+        with pytest.raises(TooComplex, match="too large or complex"):
+            await asyncio.wait_for(stuck, 60)
+        assert await asyncio.wait_for(run_in_worker(pool, pow, 3, 2), 60) == 9
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+async def test_a_job_over_its_memory_gets_too_complex_and_the_worker_lives_on() -> None:
+    """Allocating past the worker's address-space cap fails the job, not the host."""
+    pool = RespawningProcessPool(1)
+    try:
+        with pytest.raises(TooComplex):
+            await run_in_worker(pool, bytearray, 1 << 30)
+        assert await run_in_worker(pool, pow, 2, 3) == 8
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+async def test_in_process_jobs_take_turns() -> None:
+    """Without workers, no two pipeline jobs run on threads at the same time."""
+    running, most = 0, 0
+    guard = threading.Lock()
+
+    def job() -> None:
+        nonlocal running, most
+        with guard:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.02)
+        with guard:
+            running -= 1
+
+    await asyncio.gather(*(run_in_worker(None, job) for _ in range(8)))
+    assert most == 1
+    assert one_at_a_time(pow, 2, 4) == 16
 
 
 async def test_summarize_url_runs_the_pipeline_in_a_worker_process() -> None:

@@ -115,8 +115,8 @@ class DigestCommands:
         if verb == "at":
             try:
                 schedule = parse_schedule(rest, await self._user_tz(ctx.user_id))
-            except ScheduleError as exc:
-                await ctx.reply(str(exc))
+            except ScheduleError as exc:  # it quotes the input: ``digest at <!channel>``
+                await ctx.reply(escape(str(exc)))
                 return
             await self.store.set_schedule(ctx.channel_id, ctx.team_id, schedule, self.clock())
             first = next_run(schedule, self.clock()).at.astimezone(zone(schedule.tz))

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 from typing import TYPE_CHECKING
 
+from bot.digest.parsing import FeedLimits, FeedParserPool
 from bot.digest.service import make_digest_service
 from bot.digest.settings import DigestSettings
 
@@ -25,8 +26,24 @@ def digest_extension(
     """An extension for ``running_bot``; the console passes ``run_scheduler=False``."""
 
     async def extend(bot: Bot) -> None:
+        digest_settings = settings or DigestSettings.from_env()
+        # Feeds are parsed in a worker process of their own, with a hard time budget: a huge
+        # or pathological feed costs at most that, never the event loop's responsiveness.
+        parser = FeedParserPool(
+            FeedLimits(
+                max_bytes=bot.fetcher.settings.max_bytes,
+                max_items=digest_settings.feed_max_items,
+                seconds=digest_settings.feed_parse_seconds,
+            )
+        )
+        bot.stack.callback(parser.close)
         service = make_digest_service(
-            bot.engine, bot.team_client, bot.fetcher, settings=settings, executor=bot.executor
+            bot.engine,
+            bot.team_client,
+            bot.fetcher,
+            settings=digest_settings,
+            executor=bot.executor,
+            feed_parser=parser,
         )
         service.commands.register(bot.router)
         bot.service.share_hooks.append(service.commands.share_hook)

@@ -39,8 +39,15 @@ class Digest:
     new_stories: int  # new stories found before taking the top N (the quiet rule's count)
     heading: str = "Tech digest"
     problems: tuple[str, ...] = ()  # "source: reason" for feeds/articles that were skipped
+    feeds: int = 0  # feeds asked for
+    feed_problems: tuple[str, ...] = ()  # "feed URL: reason" for those that could not be read
     seen_keys: frozenset[str] = field(default_factory=frozenset)
     feed_states: tuple[FeedState, ...] = ()
+
+    @property
+    def nothing_read(self) -> bool:
+        """Every feed failed and no story came from elsewhere (shared links)."""
+        return self.feeds > 0 and len(self.feed_problems) >= self.feeds and not self.stories
 
     def is_quiet(self, min_stories: int) -> bool:
         """True when there are too few new stories to be worth a post."""

@@ -8,12 +8,14 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.digest.feeds import FeedItem
+from bot.digest.furniture import is_feed_furniture
 from bot.digest.model import Digest, DigestStory
+from bot.digest.parsing import FeedParse, parse_inline
 from bot.digest.render import render_message
 from bot.digest.settings import DigestSettings
 from bot.digest.sources import FeedFetcher, fetch_feeds, shared_link_items
@@ -47,19 +49,20 @@ async def build_digest(
     settings: DigestSettings,
     store: DigestStore | None = None,
     feed_urls: Sequence[str] | None = None,
-    now: datetime | None = None,
+    now: datetime,
     tz: str | None = None,
+    parse: FeedParse = parse_inline,
 ) -> Digest:
     """The digest the channel would get now. Reads the store (if any) but never writes it.
 
     Feeds: ``feed_urls`` if given, else the channel's own feeds, else the default list. Without
     a store nothing counts as seen and no conditional GET is made (the CLI's ``--dry-run``).
+    ``parse`` reads each feed body (the bot passes its ``FeedParserPool``).
     """
-    now = now or datetime.now(UTC)
     if feed_urls is None:
         feed_urls = (await store.list_feeds(channel_id) if store else []) or settings.default_feeds
     states = await store.feed_states(channel_id) if store else {}
-    fetched = await fetch_feeds(fetcher, feed_urls, states, settings.concurrency)
+    fetched = await fetch_feeds(fetcher, feed_urls, states, settings.concurrency, parse)
     shared = await store.shared_links(channel_id, now - settings.max_item_age) if store else []
     items = [*fetched.items, *shared_link_items(shared)]
     seen = await store.seen_keys(channel_id, _identities(items)) if store else set()
@@ -95,6 +98,8 @@ async def build_digest(
         new_stories=len(ranked),
         heading=_heading(now, tz),
         problems=tuple(problems),
+        feeds=len(dict.fromkeys(feed_urls)),  # fetch_feeds reads each URL once
+        feed_problems=tuple(fetched.problems),
         seen_keys=frozenset(k for group in ranked for k in group.keys),
         feed_states=tuple(fetched.states),
     )
@@ -155,13 +160,13 @@ async def run_digest(
     fetcher: FeedFetcher,
     summarise: Summariser,
     settings: DigestSettings,
-    now: datetime | None = None,
+    now: datetime,
     tz: str | None = None,
     feed_urls: Sequence[str] | None = None,
     on_posted: Callable[[str], Awaitable[None]] | None = None,
+    parse: FeedParse = parse_inline,
 ) -> RunResult:
     """Build, apply the quiet rule, post, and remember what was posted (``digest now``)."""
-    now = now or datetime.now(UTC)
     digest = await build_digest(
         channel_id,
         fetcher=fetcher,
@@ -171,6 +176,7 @@ async def run_digest(
         feed_urls=feed_urls,
         now=now,
         tz=tz,
+        parse=parse,
     )
     if digest.is_quiet(settings.min_stories):
         return RunResult(digest, None)
@@ -216,8 +222,13 @@ async def _story(
 
 
 def first_sentence(text: str) -> str:
-    """The first sentence of a feed description (its whole text if it has no clear end)."""
-    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0] if text.strip() else ""
+    """The first sentence of a feed description (its whole text if it has no clear end).
+
+    ``""`` when the description is feed furniture ("Article URL: … Points: 35"): never a key point.
+    """
+    if not text.strip() or is_feed_furniture(text):
+        return ""
+    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
 
 
 def _identities(items: Sequence[FeedItem]) -> list[str]:

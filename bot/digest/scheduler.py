@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.digest.parsing import FeedParse, parse_inline
 from bot.digest.runner import RunResult, Summariser, run_digest
 from bot.digest.schedule import due_run
 from bot.digest.settings import DigestSettings
@@ -42,6 +43,7 @@ def digest_job(
     fetcher: FeedFetcher,
     summarise: Summariser,
     settings: DigestSettings,
+    parse: FeedParse = parse_inline,
 ) -> DigestJob:
     """The production job: ``run_digest`` with its collaborators bound."""
 
@@ -56,6 +58,7 @@ def digest_job(
             now=now,
             tz=tz,
             on_posted=on_posted,
+            parse=parse,
         )
 
     return job

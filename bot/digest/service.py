@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.digest.commands import DigestCommands, slack_user_tz
 from bot.digest.model import Digest
+from bot.digest.parsing import FeedParse, parse_inline
 from bot.digest.runner import RunResult, Summariser, build_digest, pipeline_summariser, run_digest
 from bot.digest.scheduler import DigestScheduler, digest_job
 from bot.digest.settings import DigestSettings
@@ -41,11 +42,14 @@ def make_digest_service(
     summarise: Summariser | None = None,
     clock: Callable[[], datetime] | None = None,
     executor: Executor | None = None,
+    feed_parser: FeedParse | None = None,
 ) -> DigestService:
     """Wire store, scheduler and commands; ``client`` is the bot's ``AsyncWebClient`` (or its
     ``TeamScopedClient``, which posts with the token of the workspace in ``team_scope``).
 
     ``bot.store.migrate.migrate(engine)`` must have run (it creates the digest tables).
+    ``feed_parser`` reads feed bodies: the bot passes a ``FeedParserPool`` (worker processes
+    with a time budget); without one, feeds are parsed in this thread (tests).
     """
     settings = settings or DigestSettings.from_env()
     summarise = summarise or pipeline_summariser(fetcher, settings.bullets, executor)
@@ -56,6 +60,7 @@ def make_digest_service(
         "fetcher": fetcher,
         "summarise": summarise,
         "settings": settings,
+        "parse": feed_parser or parse_inline,
     }
 
     async def run_now(channel_id: str, tz: str | None) -> RunResult:
@@ -65,7 +70,7 @@ def make_digest_service(
         return await build_digest(channel_id, now=now(), tz=tz, **common)
 
     async def check(url: str) -> str:
-        return await check_feed(fetcher, url)
+        return await check_feed(fetcher, url, common["parse"])
 
     job = digest_job(client=client, **common)
     return DigestService(

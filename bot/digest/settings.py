@@ -32,6 +32,8 @@ class DigestSettings:
     max_attempts: int = 3  # a run that keeps failing is given up after this many claims
     title_similarity: float = 0.75  # token-set Jaccard at or above this means "same story"
     concurrency: int = 4  # feeds or articles fetched at once
+    feed_max_items: int = 200  # entries read from one feed
+    feed_parse_seconds: int = 2  # a feed whose parse takes longer is refused (bot.digest.parsing)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> DigestSettings:
@@ -44,6 +46,8 @@ class DigestSettings:
             min_stories=_int(env, "KEYPOINTS_DIGEST_MIN_STORIES", 1),
             top_n=_int(env, "KEYPOINTS_DIGEST_TOP_N", 5),
             bullets=_int(env, "KEYPOINTS_DIGEST_BULLETS", 3),
+            feed_max_items=_int(env, "KEYPOINTS_FEED_MAX_ITEMS", 200),
+            feed_parse_seconds=_int(env, "KEYPOINTS_FEED_PARSE_SECONDS", 2),
         )
 
 

@@ -1,7 +1,8 @@
 """Fetching a channel's sources into ``FeedItem`` values; one broken source never stops the rest.
 
 I/O goes only through the injected ``FeedFetcher`` (the project's safe fetcher in production,
-a local one in tests), with conditional GET from the channel's stored validators.
+a local one in tests), with conditional GET from the channel's stored validators. Parsing goes
+through the injected ``FeedParse`` (the bot's ``FeedParserPool``: worker processes with limits).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from bot.digest.feeds import FeedItem, parse_feed, site_of
+from bot.digest.feeds import FeedItem, site_of
 from bot.digest.model import FeedState
+from bot.digest.parsing import FeedParse, parse_inline
 from bot.digest.store import SharedLinkRecord
 from bot.errors import KeypointsError
 
@@ -62,6 +64,7 @@ async def fetch_feeds(
     urls: Sequence[str],
     states: Mapping[str, FeedState],
     concurrency: int,
+    parse: FeedParse = parse_inline,
 ) -> FetchedSources:
     """Items of every feed that answered; a 304 contributes nothing new."""
     limit = asyncio.Semaphore(max(1, concurrency))
@@ -75,7 +78,7 @@ async def fetch_feeds(
                 )
                 if page.status == 304:
                     return [], None, None
-                items = parse_feed(page.body, page.final_url or url)
+                items = await parse(page.body, page.final_url or url)
             except KeypointsError as exc:
                 log.warning("digest feed skipped: %s (%s)", url, exc.reason)
                 return [], None, f"{url}: {exc.message}"
@@ -107,8 +110,9 @@ def shared_link_items(links: Sequence[SharedLinkRecord]) -> list[FeedItem]:
     ]
 
 
-async def check_feed(fetcher: FeedFetcher, url: str) -> str:
-    """Fetch and parse ``url`` once (``feed add``); its title, or the fetch/parse error."""
+async def check_feed(fetcher: FeedFetcher, url: str, parse: FeedParse = parse_inline) -> str:
+    """Fetch and parse ``url`` once (``feed add``); its title, or the fetch/parse error (a feed
+    over the parse limits is refused here, so it is never saved and parsed at every digest)."""
     page = await fetcher.fetch(url, kind="feed")
-    items = parse_feed(page.body, page.final_url or url)
+    items = await parse(page.body, page.final_url or url)
     return items[0].source if items else site_of(url)

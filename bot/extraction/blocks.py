@@ -14,6 +14,8 @@ from typing import Literal
 
 from lxml.etree import _Element
 
+from bot.text.invisible import strip_invisible
+
 BlockKind = Literal["paragraph", "heading", "item", "row", "quote"]
 
 _SPACES = re.compile(r"\s+")
@@ -70,8 +72,9 @@ class Block:
 
 
 def normalize_space(text: str) -> str:
-    """Collapse runs of whitespace (including newlines and nbsp) into single spaces."""
-    return _SPACES.sub(" ", text).strip()
+    """Collapse runs of whitespace (including newlines and nbsp) into single spaces, and drop
+    bidi controls and zero-width characters (they could make a bullet read otherwise)."""
+    return _SPACES.sub(" ", strip_invisible(text)).strip()
 
 
 def total_words(blocks: list[Block]) -> int:

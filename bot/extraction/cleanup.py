@@ -9,6 +9,11 @@ Rules are about page *structure*, not about any site:
   "Don't miss", "Read more: …") followed by link-only blocks, and a tail of link lists,
   sign-up and share prompts, copyright lines and dangling headings after the last paragraph.
   A block counts as "link-only" when most of its words are the text of links on the page.
+* Some furniture is never article text wherever it sits, so short blocks that are only an
+  advertisement label or a newsletter sign-up prompt go from the middle of the text too.
+* Plain text (``plain=True``) has lost its links, so "link-only" cannot be seen: there a
+  "Read more: …" line is taken as the link it was, and a list of short items after a label
+  ("Latest stories") is dropped when it runs to the end of the text.
 """
 
 from __future__ import annotations
@@ -47,6 +52,17 @@ _CLOSING = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# A marker phrase that labels the link after it: "Read more: …", "Related stories: …".
+_MARKER_LINE = re.compile(_MARKER.pattern + r"[^:\n]{0,30}:", re.IGNORECASE | re.VERBOSE)
+# Furniture anywhere in the text: ad labels and newsletter sign-up prompts (short blocks only).
+_FURNITURE = re.compile(
+    r"""^[\W_]*(?:(skip\ )?(advertisement|advertising|sponsored(\ content)?|ad)[\W_]*$
+    |story\ continues\ (below|after)\b.{0,30}$|continue\ reading\ (below|the\ main\ story)\W*$
+    |(sign\ up|subscribe|register)\b.{0,60}\bnewsletters?\b)
+    |\b(delivered|sent|straight|directly)\ (to|into)\ your\ inbox\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
 
 def _key(text: str) -> str:
     """Lower-cased words only, so punctuation and spacing differences do not matter."""
@@ -75,9 +91,10 @@ def strip_headline(blocks: list[Block], title_variants: tuple[str, ...]) -> list
 class _Judge:
     """Per-block boilerplate tests, with link coverage computed at most once per block."""
 
-    def __init__(self, blocks: list[Block], links: LinkIndex) -> None:
+    def __init__(self, blocks: list[Block], links: LinkIndex, plain: bool = False) -> None:
         self._blocks = blocks
         self._links = links
+        self._plain = plain
         self._coverage: dict[int, float] = {}
 
     def link_dominated(self, i: int) -> bool:
@@ -89,7 +106,28 @@ class _Judge:
         block = self._blocks[i]
         if not _MARKER.match(block.text):
             return False
-        return block.words <= MARKER_MAX_WORDS or self.link_dominated(i)
+        if self._plain and block.words <= TAIL_PROMPT_MAX_WORDS and _MARKER_LINE.match(block.text):
+            return True  # plain text: the words after "Read more:" were the link's text
+        return self.label(i) or self.link_dominated(i)
+
+    def label(self, i: int) -> bool:
+        """A bare marker ("Latest stories"): a label announcing a list, not a sentence."""
+        block = self._blocks[i]
+        return block.words <= MARKER_MAX_WORDS and bool(_MARKER.match(block.text))
+
+    def furniture(self, i: int) -> bool:
+        block = self._blocks[i]
+        return block.words <= TAIL_PROMPT_MAX_WORDS and bool(_FURNITURE.search(block.text))
+
+    def listed_tail(self, end: int) -> int:
+        """Plain text: where a label followed only by short items up to ``end`` starts (a
+        related-stories list whose links are gone); ``end`` when there is none."""
+        if not self._plain:
+            return end
+        i = end - 1
+        while i >= 0 and not self.label(i) and self._blocks[i].words <= TAIL_PROMPT_MAX_WORDS:
+            i -= 1
+        return i if i >= 0 and self.label(i) else end
 
     def tail_noise(self, i: int) -> bool:
         block = self._blocks[i]
@@ -102,9 +140,15 @@ class _Judge:
 
 
 def trim_boilerplate(blocks: list[Block], links: LinkIndex) -> list[Block]:
-    """Drop marker-led runs of link blocks anywhere, then the boilerplate tail."""
-    judge = _Judge(blocks, links)
-    keep = [True] * len(blocks)
+    """Drop furniture and marker-led runs of link blocks anywhere, then the boilerplate tail."""
+    return [blocks[i] for i in kept_blocks(blocks, links)]
+
+
+def kept_blocks(blocks: list[Block], links: LinkIndex, *, plain: bool = False) -> list[int]:
+    """Indices of the blocks ``trim_boilerplate`` keeps; ``plain``: the blocks come from plain
+    text, which has no links (see the module doc)."""
+    judge = _Judge(blocks, links, plain)
+    keep = [not judge.furniture(i) for i in range(len(blocks))]
     i = 0
     while i < len(blocks):
         if judge.marker(i):
@@ -115,7 +159,10 @@ def trim_boilerplate(blocks: list[Block], links: LinkIndex) -> list[Block]:
                 i += 1
         else:
             i += 1
-    end = len(blocks)
-    while end > 0 and (not keep[end - 1] or judge.tail_noise(end - 1)):
-        end -= 1
-    return [block for j, block in enumerate(blocks[:end]) if keep[j]]
+    end, previous = len(blocks), -1
+    while end != previous:
+        previous = end
+        while end > 0 and (not keep[end - 1] or judge.tail_noise(end - 1)):
+            end -= 1
+        end = judge.listed_tail(end)
+    return [j for j in range(end) if keep[j]]

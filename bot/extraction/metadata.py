@@ -41,6 +41,11 @@ _DATE_KEYS = (
 _ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|Review|NewsArticle|Posting", re.I)
 # Titles are often "Headline | Site" or "Headline - Site"; split at the last such separator.
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—\-·:»]\s+(?=[^|–—\-·:»]+$)")
+# JSON-LD is a few KB on real pages (articleBody copies reach ~100 KB); a larger block, or
+# more of them than this in total, is not metadata worth the parse time, so it is skipped.
+MAX_JSON_LD_BLOCK = 256_000  # characters of one <script type="application/ld+json">
+MAX_JSON_LD_TOTAL = 1_000_000  # characters of JSON-LD read per page
+MAX_JSON_LD_OBJECTS = 1_000  # objects looked at per page
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +75,21 @@ def _meta_tags(tree: HtmlElement) -> dict[str, str]:
 
 
 def _json_ld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
-    """Every JSON object in the page's JSON-LD scripts, ``@graph`` members included."""
+    """Every JSON object in the page's JSON-LD scripts, ``@graph`` members included, within
+    the size and count caps above (the walk is iterative, so nesting depth costs no stack)."""
+    budget, objects = MAX_JSON_LD_TOTAL, 0
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
             continue
+        text = script.text
+        if len(text) > MAX_JSON_LD_BLOCK or len(text) > budget:
+            continue
+        budget -= len(text)
         try:
-            data = json.loads(script.text)
-        except ValueError:  # publishers ship broken JSON-LD often enough
+            data = json.loads(text)
+        # broken JSON-LD is common; nesting deeper than the interpreter's recursion limit
+        # makes the json module raise RecursionError, which is just as unreadable
+        except (ValueError, RecursionError):
             continue
         stack = [data]
         while stack:
@@ -84,6 +97,9 @@ def _json_ld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
             if isinstance(item, list):
                 stack.extend(reversed(item))
             elif isinstance(item, dict):
+                objects += 1
+                if objects > MAX_JSON_LD_OBJECTS:
+                    return
                 yield item
                 if isinstance(item.get("@graph"), list):
                     stack.extend(reversed(item["@graph"]))

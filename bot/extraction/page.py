@@ -18,6 +18,7 @@ import trafilatura
 from lxml.html import HtmlElement
 
 from bot.extraction.blocks import WORD, normalize_space
+from bot.extraction.limits import bound_tree
 
 # A <p> this long (about 20 English words) is prose, not a caption or a button.
 LONG_PARAGRAPH_CHARS = 120
@@ -26,7 +27,8 @@ MAX_ANCHOR_WORDS = 40
 
 
 def parse_html(html: str) -> HtmlElement | None:
-    """The lxml tree of ``html`` (a ``str``, so trafilatura never takes its bytes path).
+    """The lxml tree of ``html`` (a ``str``, so trafilatura never takes its bytes path), cut
+    down to the caps of ``bot.extraction.limits``.
 
     trafilatura rejects a bare fragment such as ``<p>text</p>``; wrapping it in a document
     shell lets a pasted snippet be read like a page.
@@ -34,6 +36,8 @@ def parse_html(html: str) -> HtmlElement | None:
     tree = trafilatura.load_html(html)
     if tree is None and html.strip():
         tree = trafilatura.load_html(f"<html><body>{html}</body></html>")
+    if tree is not None:
+        bound_tree(tree)  # before anyone reads it: hostile shapes cost seconds (issue 16)
     return tree
 
 

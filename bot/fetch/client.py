@@ -9,6 +9,7 @@ a time, so every hop gets the full treatment; aiohttp's own redirect following i
 from __future__ import annotations
 
 import asyncio
+import re
 from types import TracebackType
 from typing import Literal
 
@@ -21,6 +22,7 @@ from bot.errors import (
     FetchError,
     FetchTimeout,
     InvalidURL,
+    IsAFeed,
     NotAWebPage,
     NotFound,
     TooLarge,
@@ -28,6 +30,7 @@ from bot.errors import (
     UpstreamError,
 )
 from bot.fetch.decode import (
+    FEED_TYPES,
     SNIFF_BYTES,
     body_fits,
     declared_type_fits,
@@ -199,11 +202,14 @@ class Fetcher:
             raise error
         mime, charset = media_type(response.headers.get("Content-Type"))
         fits = declared_type_fits(mime, kind)
+        if fits is False and kind == "page" and mime in _GENERIC_XML:
+            # A feed or some other XML (a sitemap): the first tag tells, for a clearer refusal.
+            raise _wrong_kind(kind, feed=_is_xml_feed(await self._read_capped(response)))
         if fits is False:
-            raise _wrong_kind(kind)
+            raise _wrong_kind(kind, feed=kind == "page" and mime in FEED_TYPES)
         body = await self._read_capped(response)
         if fits is None and not body_fits(body, kind):
-            raise _wrong_kind(kind)
+            raise _wrong_kind(kind, feed=kind == "page" and _is_xml_feed(body))
         if fits is None:
             mime = "text/html" if kind == "page" else "application/xml"
         return FetchedPage(
@@ -257,10 +263,19 @@ def _refuse_binary(head: bytes) -> None:
         raise NotAWebPage(f"That link is not a web page (it looks like a {found} file).")
 
 
-def _wrong_kind(kind: Kind) -> NotAWebPage:
+def _wrong_kind(kind: Kind, *, feed: bool = False) -> NotAWebPage:
     if kind == "feed":
         return NotAWebPage("That address did not return an RSS or Atom feed.")
-    return NotAWebPage()
+    return IsAFeed() if feed else NotAWebPage()
+
+
+_GENERIC_XML = frozenset({"application/xml", "text/xml"})
+_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:rdf)[\s>]", re.IGNORECASE)
+
+
+def _is_xml_feed(body: bytes) -> bool:
+    """An RSS/Atom/RDF document, by its root element near the start."""
+    return _FEED_ROOT.search(body[:SNIFF_BYTES]) is not None
 
 
 def _translate(exc: aiohttp.ClientError) -> FetchError:

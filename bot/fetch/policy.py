@@ -166,7 +166,9 @@ class AllowList:
     """Explicit opt-in destinations that bypass the address policy (intranet sites, tests).
 
     Entries are host names (``wiki.corp``; a leading dot, ``.corp``, also covers sub-domains),
-    IP addresses or CIDR networks.
+    IP addresses or CIDR networks. An entry may carry a port (``127.0.0.1:8765``,
+    ``[::1]:8080``), the natural way to write a local server; it still allows the host on
+    every port, because the address checks (URL, DNS answer, socket) are per address.
     """
 
     names: frozenset[str] = frozenset()
@@ -178,7 +180,7 @@ class AllowList:
         names: set[str] = set()
         networks: list[IPNetwork] = []
         for raw in entries:
-            entry = raw.strip().lower()
+            entry = _without_port(raw.strip().lower(), raw)
             if not entry:
                 continue
             try:
@@ -187,7 +189,10 @@ class AllowList:
             except ValueError:
                 pass
             if not re.fullmatch(r"\.?[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?", entry):
-                raise ValueError(f"allow-list entry {raw!r} is not a host name, IP or CIDR")
+                raise ValueError(
+                    f"allow-list entry {raw!r} is not a host name (wiki.corp, .corp), "
+                    "IP address (10.1.2.3, 127.0.0.1:8765) or CIDR network (10.0.0.0/8)"
+                )
             names.add(entry.rstrip("."))
         return cls(frozenset(names), tuple(networks))
 
@@ -202,6 +207,19 @@ class AllowList:
     def covers_address(self, address: IPAddress) -> bool:
         """True when the address lies in an explicitly allowed IP or network."""
         return any(address in net for net in self.networks if net.version == address.version)
+
+
+def _without_port(entry: str, raw: str) -> str:
+    """``host:port`` or ``[v6]:port`` → the host; anything else (a bare IPv6 too) as it is."""
+    if entry.startswith("[") and "]:" in entry:
+        host, _, port = entry[1:].partition("]:")
+    elif entry.count(":") == 1:
+        host, _, port = entry.partition(":")
+    else:
+        return entry
+    if not (port.isdigit() and 0 < int(port) < 65536):
+        raise ValueError(f"allow-list entry {raw!r}: the port must be a number from 1 to 65535")
+    return host
 
 
 def may_connect(address: IPAddress, allow: AllowList) -> bool:

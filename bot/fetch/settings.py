@@ -52,9 +52,9 @@ class FetchSettings:
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
         readers: dict[str, tuple[str, Callable[[str], Any]]] = {
-            "KEYPOINTS_FETCH_CONNECT_TIMEOUT": ("connect_timeout", float),
-            "KEYPOINTS_FETCH_TIMEOUT": ("total_timeout", float),
-            "KEYPOINTS_FETCH_MAX_BYTES": ("max_bytes", int),
+            "KEYPOINTS_FETCH_CONNECT_TIMEOUT": ("connect_timeout", _seconds),
+            "KEYPOINTS_FETCH_TIMEOUT": ("total_timeout", _seconds),
+            "KEYPOINTS_FETCH_MAX_BYTES": ("max_bytes", _byte_count),
             "KEYPOINTS_ALLOW_HOSTS": ("allow_hosts", _split_hosts),
         }
         for variable, (name, convert) in readers.items():
@@ -72,6 +72,20 @@ class FetchSettings:
             variables = {name: variable for variable, (name, _) in readers.items()}
             variable = variables.get(str(exc).split()[0], "fetch settings")
             raise ValueError(f"{variable}: {exc}") from None
+
+
+def _seconds(raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError("expected a number of seconds, e.g. 15 or 2.5") from None
+
+
+def _byte_count(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError("expected a whole number of bytes, e.g. 5000000") from None
 
 
 def _split_hosts(raw: str) -> tuple[str, ...]:

@@ -81,8 +81,14 @@ def canonicalize_url(url: str, page_html: str | None = None) -> str:
     own ``rel=canonical`` (then ``og:url``) wins when it is an http(s) URL on the same site
     (same registrable domain) and is not a bare home page standing in for an article: a
     canonical on another domain could poison the cache for that domain's links.
+
+    Raises InvalidURL (never a bare ValueError) for a string no URL parser accepts, so the
+    caller answers that one link with a reason and goes on with the others.
     """
-    own = _normalize(URL(url.strip()))
+    try:
+        own = _normalize(URL(url.strip()))
+    except (ValueError, TypeError) as exc:
+        raise InvalidURL() from exc
     if page_html:
         for candidate in declared_canonicals(page_html):
             chosen = _usable_canonical(own, candidate)
@@ -99,7 +105,9 @@ def _normalize(parsed: URL) -> URL:
         for pair in parsed.raw_query_string.split("&")
         if pair and not is_tracking_param(unquote_plus(pair.split("=", 1)[0]))
     ]
-    host = (parsed.raw_host or "").rstrip(".")
+    # host_subcomponent keeps an IPv6 literal's brackets; the raw host would lose them and
+    # "2606:4700::1" would read as host "2606" with a port.
+    host = (parsed.host_subcomponent or "").rstrip(".")
     return URL.build(
         scheme=parsed.scheme,
         host=host,

@@ -3,7 +3,9 @@
 Every metric is defined here once, so names and labels stay consistent between the bot, the
 digest and the pipeline. Label values are bounded: fetch failures are labelled by registrable
 domain, and past ``MAX_DOMAINS`` distinct domains new ones are counted as ``other`` so a flood of
-unique links cannot blow up the time-series count.
+unique links cannot blow up the time-series count. Targets the fetcher refused (internal
+addresses, malformed URLs) all share the label ``refused``: which internal addresses people
+tried is not for whoever can read ``/metrics``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 REGISTRY = CollectorRegistry(auto_describe=True)
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 MAX_DOMAINS = 500
+REFUSED = "refused"
+# Failure reasons whose URL names something we would not fetch (see bot.errors).
+REFUSED_REASONS = frozenset({"blocked", "invalid_url"})
 
 EVENTS_RECEIVED = Counter(
     "keypoints_events_received", "Slack requests received, by kind.", ["kind"], registry=REGISTRY
@@ -43,6 +48,12 @@ FETCH_FAILURES = Counter(
     ["reason", "domain"],
     registry=REGISTRY,
 )
+REQUESTS_REJECTED = Counter(
+    "keypoints_requests_rejected",
+    "Requests to /slack/events refused: bad_signature, malformed, other_workspace.",
+    ["reason"],
+    registry=REGISTRY,
+)
 DIGESTS_POSTED = Counter(
     "keypoints_digests_posted",
     "Digests posted or skipped, by outcome.",
@@ -62,9 +73,15 @@ _domains: set[str] = set()
 _domains_lock = threading.Lock()
 
 
-def domain_label(url: str) -> str:
-    """The registrable-ish domain of ``url`` (last two labels), capped in cardinality."""
-    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+def domain_label(url: str, reason: str | None = None) -> str:
+    """The registrable-ish domain of ``url`` (last two labels), capped in cardinality;
+    ``refused`` for a failure whose ``reason`` says the target was refused."""
+    if reason in REFUSED_REASONS:
+        return REFUSED
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    except ValueError:  # e.g. an unclosed "[" in an IPv6 literal
+        return "invalid"
     labels = host.split(".")
     if _is_ip(host):
         domain = host  # "0.1" would say nothing about 127.0.0.1

@@ -30,6 +30,7 @@ from bot.fetch import Fetcher
 from bot.models import Summary
 from bot.settings import Settings
 from bot.slack.commands import CommandRouter
+from bot.slack.gate import own_workspace_only
 from bot.slack.handlers import TriggerOptions, register_listeners, register_uninstall
 from bot.slack.pacing import ChannelPacer
 from bot.slack.replier import WebApiReplier, thread_has_marker
@@ -53,6 +54,7 @@ BOT_SCOPES = (
     "im:history",
     "mpim:history",
     "reactions:read",
+    "reactions:write",
     "users:read",
 )
 
@@ -102,7 +104,8 @@ def build_app(
     ``process_before_response`` is on: our listeners only record jobs and *schedule* work on
     the service (milliseconds), so running them before the ack costs little, and every piece
     of work is durable, or in the service's task set, before Slack hears back. In OAuth mode
-    (``engine`` given) bolt authorises each request with the token its workspace installed."""
+    (``engine`` given) bolt authorises each request with the token its workspace installed;
+    with one workspace's token, requests from any other workspace are ignored."""
     oauth_settings = None
     if settings.oauth:
         assert engine is not None and settings.client_id and settings.client_secret
@@ -113,7 +116,7 @@ def build_app(
             installation_store=installation_store(settings.client_id, engine),
             state_store=oauth_state_store(engine),
         )
-    return AsyncApp(
+    app = AsyncApp(
         name="keypoints",
         client=client,  # oauth.v2.access goes through it, so to SLACK_API_URL
         signing_secret=settings.signing_secret or "",
@@ -121,6 +124,9 @@ def build_app(
         process_before_response=True,
         oauth_settings=oauth_settings,
     )
+    if oauth_settings is None:
+        own_workspace_only(app)
+    return app
 
 
 @asynccontextmanager
@@ -165,10 +171,11 @@ async def running_bot(
         async def find_reply(channel_id: str, thread_ts: str, marker: str) -> bool:
             return await thread_has_marker(team_client, channel_id, thread_ts, marker)
 
+        replier = WebApiReplier(team_client)
         service = KeypointsService(
             engine,
             summarise,
-            WebApiReplier(team_client),
+            replier,
             canonicalize=canonicalize,
             pacer=ChannelPacer(settings.post_interval),
             options=ServiceOptions(
@@ -178,15 +185,18 @@ async def running_bot(
                 failure_cache_ttl=settings.failure_cache_ttl,
                 job_lease=settings.job_lease,
                 job_max_attempts=settings.job_max_attempts,
+                retry_base=settings.reply_retry_base,
+                retry_max=settings.reply_retry_max,
+                retry_window=settings.reply_retry_window,
             ),
             find_reply=find_reply,
+            editor=replier,
         )
         stack.push_async_callback(service.drain, SHUTDOWN_GRACE_SECONDS)
         router = register_listeners(
             app, service, TriggerOptions(max_links=settings.max_links, reaction=settings.reaction)
         )
-        if installations is not None:
-            register_uninstall(app, service, installations)
+        register_uninstall(app, service, installations)  # every mode: Slack must hear 200
         bot = Bot(
             settings,
             app,

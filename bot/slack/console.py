@@ -12,8 +12,9 @@ import dataclasses
 import itertools
 import json
 import secrets
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
@@ -22,18 +23,22 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.settings import Settings
 from bot.slack.app import Bot, BotExtension, running_bot
+from bot.slack.handlers import auto_off_hint
 from bot.slack.links import links_in_text
 from bot.slack.render import as_plain_text
 from bot.slack.service import Summariser
 from bot.slack.standin import BOT_USER_ID, TEAM_ID, ApiCall, SlackStandIn
+from bot.store.channels import auto_enabled
 
 CHANNEL = "CCONSOLE"
 USER = "UCONSOLE"
+QUIT_WORDS = frozenset({"quit", "exit", "/quit", "/exit"})
 
 INTRO = """\
 Keypoints console: the Slack bot running offline against a local stand-in for Slack.
 Type what you would post in a channel: a message with a link, `/keypoints <url> [bullets]`,
-`/keypoints help`, or `@keypoints <url>`. The bot's reply is printed below. Ctrl-D quits.
+`/keypoints help`, or `@keypoints <url>`. The bot's reply is printed below.
+`quit`, `exit`, Ctrl-D or Ctrl-C quits.
 To connect to a real workspace: create the app from deploy/slack-manifest.yml, then set
 SLACK_BOT_TOKEN plus SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP Events API)
 and run `keypoints serve` (see docs/slack-setup.md).
@@ -57,10 +62,12 @@ async def run_console(
     *,
     summarise: Summariser | None = None,
     extensions: Sequence[BotExtension] = (),
+    log_file: str | None = None,
 ) -> None:
-    """Read lines from ``stdin`` until EOF, printing the bot's replies to ``stdout``.
-    ``extensions`` are awaited with the bot, as in ``serve``."""
-    _print(stdout, INTRO)
+    """Read lines from ``stdin`` until EOF or ``quit``, printing the bot's replies to
+    ``stdout``. ``extensions`` are awaited with the bot, as in ``serve``; ``log_file`` is
+    where the caller sends the logs (named in the intro, so they stay out of the dialogue)."""
+    _print(stdout, INTRO + (f"Logs go to {log_file}.\n" if log_file else ""))
     async with SlackStandIn() as slack:
         console_settings = dataclasses.replace(
             settings,
@@ -71,12 +78,33 @@ async def run_console(
         )
         async with running_bot(console_settings, summarise=summarise, extensions=extensions) as bot:
             session = _Session(bot, slack)
-            while True:
-                line = await asyncio.to_thread(stdin.readline)
-                if not line:
+            async for line in _typed_lines(stdin):
+                if line.strip().lower() in QUIT_WORDS:
                     break
                 if line.strip():
                     _print(stdout, await session.say(line.strip()) + "\n")
+
+
+async def _typed_lines(stdin: LineReader) -> AsyncIterator[str]:
+    """The lines read from ``stdin`` until EOF, by a daemon thread: a thread blocked in
+    ``readline`` must not hold up Ctrl-C (``asyncio.run`` joins ``to_thread``'s pool, which
+    would wait for the next Enter)."""
+    loop = asyncio.get_running_loop()
+    lines: asyncio.Queue[str] = asyncio.Queue()
+
+    def read() -> None:
+        while True:
+            line = stdin.readline()
+            try:
+                loop.call_soon_threadsafe(lines.put_nowait, line)
+            except RuntimeError:
+                return  # the loop has closed: the console is gone
+            if not line:
+                return
+
+    threading.Thread(target=read, name="console-stdin", daemon=True).start()
+    while line := await lines.get():
+        yield line
 
 
 class _Session:
@@ -100,8 +128,17 @@ class _Session:
         replies = self.slack.replies[self._seen :]
         self._seen += len(replies)
         if not replies:
-            return "(no reply: the bot answers messages that contain article links)"
+            return await self._silence(line)
         return "\n\n".join(_as_text(call) for call in replies)
+
+    async def _silence(self, line: str) -> str:
+        """Why the bot said nothing: auto mode is off here, or the message had no links."""
+        plain = not line.startswith(("/", "@"))
+        if plain and links_in_text(line, limit=1):
+            engine = self.bot.service.engine
+            if not await auto_enabled(engine, TEAM_ID, CHANNEL):
+                return f"(no reply: {auto_off_hint(self.bot.settings.reaction)})"
+        return "(no reply: the bot answers messages that contain article links)"
 
     async def _message(self, line: str, mention: bool) -> None:
         n = next(self._ids)

@@ -8,6 +8,7 @@ everything slower (summarising, posting, reading a thread parent) goes to ``serv
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,18 +16,19 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.listener.async_builtins import AsyncTokenRevocationListeners
-from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.observability.metrics import EVENTS_RECEIVED
 from bot.slack.commands import CommandContext, CommandRouter
+from bot.slack.followups import earlier_replies, forget_message
 from bot.slack.links import links_in_message, links_in_text
 from bot.slack.predicates import is_fresh_human_message, thread_root
+from bot.slack.reading import fetch_message, unreadable_message_hint
 from bot.slack.render import GENERIC_FAILURE, failure_message, notice_message
 from bot.slack.service import KeypointsService, LinkRequest
 from bot.slack.tenancy import team_scope
-from bot.store.channels import auto_enabled, set_auto
+from bot.store.channels import auto_enabled, channel_choices, set_auto, set_public_failures
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,26 @@ NO_LINKS_IN_MENTION = (
     "and I'll reply with the article's key points."
 )
 NO_LINKS_IN_MESSAGE = "That message has no article links I can read."
+ALREADY_ANSWERED = "I already replied with the key points of {what}: {links}"
+
+
+def links_left_out_hint(answered: int, left_out: int) -> str:
+    """The message had more links than the cap: which were answered, how to get the rest."""
+    more = "link was" if left_out == 1 else "links were"
+    return (
+        f"I replied to the first {answered} links of that message; {left_out} more {more} "
+        "left out. Ask for them with `/keypoints <url>` or in a message of their own."
+    )
+
+
+def auto_off_hint(reaction: str) -> str:
+    """Why a link got no reply in a channel with auto mode off, and how to ask. Slack stays
+    silent there (that is what auto off is for); the console and ``auto off`` say it."""
+    return (
+        "Auto mode is off in this channel, so links get key points only when asked: mention "
+        f"@Keypoints in the message, react with :{reaction}:, or use `/keypoints <url>`. "
+        "`/keypoints auto on` turns it back on."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +81,12 @@ def register_listeners(
         usage="auto on|off",
         summary="reply to every link posted in this channel, or only when asked",
     )
+    router.register(
+        "failures",
+        triggers.command_failures,
+        usage="failures public|private",
+        summary="who sees it when a link posted here (auto mode) cannot be summarised",
+    )
 
     @app.middleware
     async def count_requests(body: dict[str, Any], next: Any) -> None:
@@ -67,11 +95,21 @@ def register_listeners(
 
     @app.event("message")
     async def on_message(event: dict[str, Any], body: dict[str, Any]) -> None:
+        team = _team(body, event)
+        subtype = event.get("subtype")
+        if subtype == "message_deleted" and event.get("deleted_ts"):
+            service.spawn(
+                forget_message(service, team, str(event["channel"]), str(event["deleted_ts"]))
+            )
+            return
+        if subtype == "message_changed":
+            await triggers.changed(team, event)
+            return
         if not is_fresh_human_message(event):
-            return  # edits, unfurl echoes (message_changed), joins, bots: never a request
-        urls = links_in_message(event, opts.max_links)
+            return  # unfurl echoes, joins, bots: never a request
+        urls = links_in_message(event, None, code=False)  # auto mode: code is not reading
         if urls:
-            await triggers.message(_team(body, event), event, urls)
+            await triggers.message(team, event, urls)
 
     @app.event("app_mention")
     async def on_mention(
@@ -80,9 +118,11 @@ def register_listeners(
         if not is_fresh_human_message(event):
             return
         team = _team(body, event)
-        urls = links_in_message(event, opts.max_links)
+        urls = links_in_message(event, None)
         if urls:  # the links are right here: accept them before the ack
-            await triggers.accept(_thread_request(team, event, urls))
+            if await triggers.accept(_thread_request(team, event, urls[: opts.max_links])):
+                # Only the delivery that created the jobs (message or app_mention) says it.
+                triggers.note_left_out(_thread_request(team, event, []), len(urls))
         else:  # reading the thread parent is a Web API call: do it after the ack
             service.spawn(
                 triggers.mention(body.get("event_id"), team, event, client),
@@ -122,28 +162,59 @@ class _Triggers:
         self.options = options
 
     async def message(self, team_id: str, event: Mapping[str, Any], urls: list[str]) -> None:
-        """Runs before the ack: share hooks, then the links as jobs when auto mode is on.
+        """Runs before the ack: share hooks, then the links (up to the cap) as quiet jobs
+        when auto mode is on: a failure is told to the poster alone.
 
         No event-id gate here: every step is idempotent (shared links and jobs are unique per
         message and link), so a retry of a delivery that died half-way finishes the work
         instead of being dropped as already seen, and a plain retry creates nothing."""
-        request = _thread_request(team_id, event, urls)
+        capped = urls[: self.options.max_links]
+        request = _thread_request(team_id, event, capped)
         try:
             await self.service.notify_shared(
-                team_id, request.channel_id, request.user_id, request.message_ts, urls
+                team_id, request.channel_id, request.user_id, request.message_ts, capped
             )
-            if await auto_enabled(self.service.engine, team_id, request.channel_id):
-                await self.service.enqueue(request)
+            choices = await channel_choices(self.service.engine, team_id, request.channel_id)
+            request = dataclasses.replace(request, quiet=not choices.public_failures)
+            if choices.auto and await self.service.enqueue(request):
+                self.note_left_out(request, len(urls))
         except Exception:
             self._accept_failed(request)
 
-    async def accept(self, request: LinkRequest) -> None:
+    async def changed(self, team_id: str, event: Mapping[str, Any]) -> None:
+        """An edit: links it added are answered like a new message's (once: jobs are unique
+        per message and link); a parent deleted under its thread (a tombstone) takes our
+        reply with it."""
+        new = {**(event.get("message") or {}), "channel": event.get("channel")}
+        if new.get("subtype") == "tombstone" and new.get("ts"):
+            self.service.spawn(
+                forget_message(self.service, team_id, str(new["channel"]), str(new["ts"]))
+            )
+            return
+        if not new.get("ts") or not is_fresh_human_message({**new, "subtype": None}):
+            return
+        before = set(links_in_message(event.get("previous_message") or {}, None, code=False))
+        added = [u for u in links_in_message(new, None, code=False) if u not in before]
+        if added:  # an unfurl echo changes no link, so it adds nothing
+            await self.message(team_id, new, added)
+
+    def note_left_out(self, request: LinkRequest, found: int) -> None:
+        """Past the cap of links per message: tell the requester what was left out."""
+        left_out = found - self.options.max_links
+        if left_out > 0:
+            hint = links_left_out_hint(self.options.max_links, left_out)
+            self.service.spawn(
+                self.service.reply_notice(request, notice_message(hint), ephemeral=True)
+            )
+
+    async def accept(self, request: LinkRequest) -> int:
         """Runs before the ack: record the request's links as jobs (idempotent per message
-        and link, so, as in ``message``, a retry needs no event-id gate)."""
+        and link, so, as in ``message``, a retry needs no event-id gate); how many were new."""
         try:
-            await self.service.enqueue(request)
+            return await self.service.enqueue(request)
         except Exception:
             self._accept_failed(request)
+            return 0
 
     def _accept_failed(self, request: LinkRequest) -> None:
         # The database is failing: say so in the thread rather than leave the user waiting.
@@ -157,8 +228,13 @@ class _Triggers:
             return
         urls = links_in_message(event, self.options.max_links)
         if not urls and event.get("thread_ts"):
-            parent = await _fetch_message(client, str(event["channel"]), str(event["thread_ts"]))
-            urls = links_in_message(parent, self.options.max_links) if parent else []
+            read = await fetch_message(client, str(event["channel"]), str(event["thread_ts"]))
+            if read.error is not None:
+                hint = unreadable_message_hint(read.error, read.needed)
+                request = _thread_request(team_id, event, [])
+                await self.service.reply_notice(request, notice_message(hint), ephemeral=True)
+                return
+            urls = links_in_message(read.message, self.options.max_links) if read.message else []
         request = _thread_request(team_id, event, urls)
         if urls:
             await self.service.answer(request)
@@ -171,7 +247,14 @@ class _Triggers:
         if not await self.service.first_delivery(event_id):
             return
         item = event["item"]
-        message = await _fetch_message(client, str(item["channel"]), str(item["ts"]))
+        read = await fetch_message(client, str(item["channel"]), str(item["ts"]))
+        if read.error is not None:  # tell the person who reacted, and only them
+            where = {"channel": item["channel"], "ts": item["ts"]}
+            request = _thread_request(team_id, where, [], str(event["user"]))
+            hint = notice_message(unreadable_message_hint(read.error, read.needed))
+            await self.service.reply_notice(request, hint, ephemeral=True)
+            return
+        message = read.message
         if message is None or not is_fresh_human_message(message):
             return  # deleted, or a bot's post (including our own replies)
         urls = links_in_message(message, self.options.max_links)
@@ -192,10 +275,22 @@ class _Triggers:
             response_url=body.get("response_url"),
             dedupe=False,  # asked for explicitly: answer even if auto mode already did
         )
-        if request.urls:
-            await self.service.answer(request)
-        else:
+        if not request.urls:
             await self.service.reply_notice(request, notice_message(NO_LINKS_IN_MESSAGE))
+            return
+        # Links already answered for this message: point to the reply instead of a second one.
+        earlier = await earlier_replies(
+            self.service, request.team_id, request.channel_id, request.message_ts, request.bullets
+        )
+        answered = {u: earlier[k] for u in request.urls if (k := self.service.key(u)) in earlier}
+        if answered:
+            what = "that link" if len(answered) == 1 else "those links"
+            links = ", ".join(f"<{link}|reply {n}>" for n, link in enumerate(answered.values(), 1))
+            note = ALREADY_ANSWERED.format(what=what, links=links)
+            await self.service.reply_notice(request, notice_message(note), ephemeral=True)
+        rest = tuple(u for u in request.urls if u not in answered)
+        if rest:
+            await self.service.answer(dataclasses.replace(request, urls=rest))
 
     def command_context(self, body: Mapping[str, Any]) -> CommandContext:
         response_url = body.get("response_url")
@@ -242,6 +337,22 @@ class _Triggers:
             )
         )
 
+    async def command_failures(self, ctx: CommandContext) -> None:
+        """``/keypoints failures public|private``: who sees auto mode's failures here."""
+        choice = ctx.args[0].lower() if ctx.args else ""
+        engine = self.service.engine
+        if choice not in ("public", "private"):
+            public = (await channel_choices(engine, ctx.team_id, ctx.channel_id)).public_failures
+            await ctx.reply(
+                f"Failures of links posted here are *{'public' if public else 'private'}*. "
+                "Use `/keypoints failures public|private`."
+            )
+            return
+        now = self.service.clock()
+        await set_public_failures(engine, ctx.team_id, ctx.channel_id, choice == "public", now=now)
+        who = "I'll say why in the thread" if choice == "public" else "only its poster sees why"
+        await ctx.reply(f"When a link posted here cannot be summarised, {who}.")
+
     async def command_auto(self, ctx: CommandContext) -> None:
         engine = self.service.engine
         choice = ctx.args[0].lower() if ctx.args else ""
@@ -257,29 +368,35 @@ class _Triggers:
         if choice == "on":
             await ctx.reply("Auto mode is *on*: I'll reply to every article link posted here.")
         else:
-            await ctx.reply(
-                f"Auto mode is *off*: mention me, react with :{self.options.reaction}: "
-                "or use the *Key points* shortcut to ask."
-            )
+            await ctx.reply(auto_off_hint(self.options.reaction))
 
 
 def register_uninstall(
-    app: AsyncApp, service: KeypointsService, store: AsyncInstallationStore
+    app: AsyncApp, service: KeypointsService, store: AsyncInstallationStore | None
 ) -> None:
-    """OAuth mode: ``tokens_revoked`` drops the revoked tokens; ``app_uninstalled`` drops all
-    of the workspace's tokens and then its settings (channels, digest schedules and feeds)."""
-    revocation = AsyncTokenRevocationListeners(store)
+    """Every mode (Slack retries an event that gets no 200): ``app_uninstalled`` drops the
+    workspace's settings (channels, digest schedules and feeds) and, with OAuth, its tokens;
+    ``tokens_revoked`` drops the revoked tokens (OAuth) or, with one configured token, marks
+    the app degraded until the token is replaced."""
+    revocation = AsyncTokenRevocationListeners(store) if store is not None else None
 
     @app.event("tokens_revoked")
     async def on_tokens_revoked(event: dict[str, Any], context: AsyncBoltContext) -> None:
-        await revocation.handle_tokens_revoked_events(event, context)
+        if revocation is not None:
+            await revocation.handle_tokens_revoked_events(event, context)
+        elif (event.get("tokens") or {}).get("bot"):
+            service.token_problems[context.team_id or ""] = "tokens_revoked"
+            log.warning("bot token of %s revoked: set a new SLACK_BOT_TOKEN", context.team_id)
 
     @app.event("app_uninstalled")
     async def on_uninstalled(context: AsyncBoltContext) -> None:
-        await revocation.handle_app_uninstalled_events(context)
+        if revocation is not None:
+            await revocation.handle_app_uninstalled_events(context)
+        else:
+            service.token_problems[context.team_id or ""] = "app_uninstalled"
         if context.team_id:
             await service.forget_team(context.team_id)
-            log.info("uninstalled from %s: tokens and settings removed", context.team_id)
+            log.warning("uninstalled from %s: its settings were removed", context.team_id)
 
 
 def _kind(body: Mapping[str, Any]) -> str:
@@ -319,25 +436,3 @@ def _thread_request(
         thread_ts=thread_root(message),
         urls=tuple(urls),
     )
-
-
-async def _fetch_message(client: AsyncWebClient, channel: str, ts: str) -> dict[str, Any] | None:
-    """The message ``ts`` of ``channel`` (a thread parent, a reply or a top-level message)."""
-    try:
-        response = await client.conversations_replies(
-            channel=channel, ts=ts, limit=1, inclusive=True
-        )
-        for message in response.get("messages") or []:
-            if message.get("ts") == ts:
-                return dict(message)
-        response = await client.conversations_history(
-            channel=channel, latest=ts, inclusive=True, limit=1
-        )
-        for message in response.get("messages") or []:
-            if message.get("ts") == ts:
-                return dict(message)
-    except SlackApiError as exc:
-        data = exc.response.data
-        error = data.get("error") if isinstance(data, dict) else exc.response.status_code
-        log.warning("cannot read message %s in %s: %s", ts, channel, error)
-    return None

@@ -1,10 +1,14 @@
 """Slack messages for summaries and failures: Block Kit blocks plus a plain ``text`` fallback.
 
 Everything taken from a web page is escaped where Slack parses markup (``mrkdwn`` and
-``text``), so a page cannot ping (``<!channel>``, ``<@U…>``) or forge links. Bullets go in a
-``rich_text`` list whose ``text`` elements Slack shows literally: mentions there would need
-their own element types, which we never emit, so no escaping is needed (or wanted: it would
-show ``&amp;`` to readers).
+``text``), so a page cannot ping (``<!channel>``, ``<@U…>``) or forge links; mrkdwn has no
+escape for its formatting marks, so ``*``, ``_``, ``~`` and backticks from a page are shown as
+lookalikes (a title cannot bold, strike or code-format itself or break out of the bold
+heading). Bullets go in a ``rich_text`` list whose ``text`` elements Slack shows literally:
+mentions there would need their own element types, which we never emit, so no escaping is
+needed (or wanted: it would show ``&amp;`` to readers). Bidi controls and zero-width
+characters are removed from all of it (``bot.text.invisible``), so what a reader sees is what
+the page said, in its order.
 """
 
 from __future__ import annotations
@@ -15,11 +19,14 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.models import Summary
+from bot.text.invisible import strip_invisible
 
 GENERIC_FAILURE = "Sorry, something went wrong while reading that link. Please try again later."
 
 _TITLE_LIMIT = 250
 _BULLET_LIMIT = 1200
+# Slack's mrkdwn formatting marks → lookalikes that format nothing (mrkdwn has no escape).
+_MRKDWN_MARKS = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +44,12 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def page_text(text: str) -> str:
+    """Text from a page, for a ``mrkdwn`` or ``text`` field: shown literally, never as markup
+    or mentions, without invisible characters."""
+    return escape(strip_invisible(text).translate(_MRKDWN_MARKS))
+
+
 def safe_link_target(url: str) -> str:
     """``url`` with the characters that would end or split ``<url|label>`` percent-encoded."""
     return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
@@ -46,7 +59,7 @@ def summary_message(summary: Summary, posted_url: str) -> SlackMessage:
     """Title linked to the article, bullet list, and a context line."""
     article = summary.article
     url = article.canonical_url or article.url or posted_url
-    title = escape(_clip(article.title or url, _TITLE_LIMIT))
+    title = page_text(_clip(article.title or url, _TITLE_LIMIT))
     heading = f"*<{safe_link_target(url)}|{title}>*"
     bullets = [_clip(b, _BULLET_LIMIT) for b in summary.bullets]
     context = context_line(summary)
@@ -65,17 +78,20 @@ def summary_message(summary: Summary, posted_url: str) -> SlackMessage:
                 }
             ],
         },
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(context)}]},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": page_text(context)}]},
     ]
-    text = "\n".join([f"Key points: {title}", *(f"• {escape(b)}" for b in bullets)])
+    text = "\n".join([f"Key points: {title}", *(f"• {page_text(b)}" for b in bullets)])
     return SlackMessage(text=text, blocks=blocks)
 
 
 def context_line(summary: Summary) -> str:
-    """``site · N min read`` and, when only a teaser was readable, a note saying so."""
+    """``site · N min read``, "the publisher's key points" when the bullets are theirs, and,
+    when only a teaser was readable, a note saying so."""
     article = summary.article
     parts = [article.site_name] if article.site_name else []
     parts.append(f"{article.reading_minutes} min read")
+    if summary.from_publisher:
+        parts.append("the publisher's key points")
     if article.is_preview:
         parts.append("⚠ preview only: the rest of the article was not readable")
     return " · ".join(parts)
@@ -123,5 +139,5 @@ def _unescape(text: str) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
+    text = " ".join(strip_invisible(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -20,8 +20,10 @@ from bot.slack.tenancy import TeamScopedClient
 class Replier(Protocol):
     """Where the service sends its messages; tests substitute a recorder."""
 
-    async def post(self, channel_id: str, thread_ts: str | None, message: SlackMessage) -> None:
-        """A visible message, in a thread when ``thread_ts`` is set."""
+    async def post(
+        self, channel_id: str, thread_ts: str | None, message: SlackMessage
+    ) -> str | None:
+        """A visible message, in a thread when ``thread_ts`` is set; its ``ts`` if known."""
 
     async def post_ephemeral(
         self, channel_id: str, user_id: str, thread_ts: str | None, message: SlackMessage
@@ -32,6 +34,19 @@ class Replier(Protocol):
         """Answer a slash command or shortcut through its ``response_url``."""
 
 
+class MessageEditor(Protocol):
+    """The rest of what the service does in Slack: progress reactions, deleting its reply
+    when the original message goes, and permalinks to earlier replies."""
+
+    async def add_reaction(self, channel_id: str, ts: str, name: str) -> None: ...
+
+    async def remove_reaction(self, channel_id: str, ts: str, name: str) -> None: ...
+
+    async def delete(self, channel_id: str, ts: str) -> None: ...
+
+    async def permalink(self, channel_id: str, ts: str) -> str: ...
+
+
 class WebApiReplier:
     """``Replier`` over an ``AsyncWebClient`` (which carries the retry handlers), or over a
     ``TeamScopedClient`` that picks the workspace's token per call."""
@@ -39,8 +54,10 @@ class WebApiReplier:
     def __init__(self, client: AsyncWebClient | TeamScopedClient) -> None:
         self.client = client
 
-    async def post(self, channel_id: str, thread_ts: str | None, message: SlackMessage) -> None:
-        await self.client.chat_postMessage(
+    async def post(
+        self, channel_id: str, thread_ts: str | None, message: SlackMessage
+    ) -> str | None:
+        response = await self.client.chat_postMessage(
             channel=channel_id,
             thread_ts=thread_ts,
             text=message.text,
@@ -49,6 +66,8 @@ class WebApiReplier:
             unfurl_media=False,
             metadata=message.metadata,
         )
+        ts = response.get("ts")
+        return str(ts) if ts else None
 
     async def post_ephemeral(
         self, channel_id: str, user_id: str, thread_ts: str | None, message: SlackMessage
@@ -60,6 +79,19 @@ class WebApiReplier:
             text=message.text,
             blocks=message.blocks or None,
         )
+
+    async def add_reaction(self, channel_id: str, ts: str, name: str) -> None:
+        await self.client.reactions_add(channel=channel_id, timestamp=ts, name=name)
+
+    async def remove_reaction(self, channel_id: str, ts: str, name: str) -> None:
+        await self.client.reactions_remove(channel=channel_id, timestamp=ts, name=name)
+
+    async def delete(self, channel_id: str, ts: str) -> None:
+        await self.client.chat_delete(channel=channel_id, ts=ts)
+
+    async def permalink(self, channel_id: str, ts: str) -> str:
+        response = await self.client.chat_getPermalink(channel=channel_id, message_ts=ts)
+        return str(response["permalink"])
 
     async def respond(self, response_url: str, message: SlackMessage, *, public: bool) -> None:
         retry_handlers: list[AsyncRetryHandler] = list(self.client.retry_handlers or [])

@@ -1,16 +1,18 @@
 """``serve``: run the bot over Socket Mode (app token set) or the HTTP Events API.
 
-HTTP mode serves ``POST /slack/events`` (events, commands, shortcuts, interactivity; bolt checks
-the signature), and in OAuth mode ``GET /slack/install`` and ``GET /slack/oauth_redirect``.
-Both modes serve ``GET /healthz`` (checks the database) and ``GET /metrics`` (Prometheus) on
-``PORT``, sweep up link jobs whose replica died, and stop on SIGINT/SIGTERM, letting replies in
-progress finish first.
+HTTP mode serves ``POST /slack/events`` (events, commands, shortcuts, interactivity; the
+signature is checked before the body is parsed), and in OAuth mode ``GET /slack/install`` and
+``GET /slack/oauth_redirect``. Both modes serve ``GET /healthz`` (checks the database) and
+``GET /metrics`` (Prometheus) on ``PORT`` (metrics on ``KEYPOINTS_METRICS_ADDR`` instead when
+set, behind ``KEYPOINTS_METRICS_TOKEN`` when set), sweep up link jobs whose replica died, and
+stop on SIGINT/SIGTERM, letting replies in progress finish first.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import logging
 import signal
 from collections.abc import AsyncIterator, Sequence
@@ -24,6 +26,7 @@ from sqlalchemy import text
 from bot.observability.metrics import CONTENT_TYPE, exposition
 from bot.settings import Settings
 from bot.slack.app import Bot, BotExtension, running_bot
+from bot.slack.gate import SignatureCheck, refuse
 from bot.store.cache import purge_expired
 from bot.store.events import forget_older_than
 from bot.store.installations import purge_expired_states
@@ -65,10 +68,13 @@ async def _run(
             if mode == "socket":
                 assert settings.app_token is not None
                 # Only /healthz on PORT, so container health checks work in both modes.
-                async with serving_http(bot, "0.0.0.0", settings.port, events=False):
+                async with (
+                    serving_http(bot, "0.0.0.0", settings.port, events=False),
+                    serving_metrics(bot),
+                ):
                     await serve_socket_mode(bot, settings.app_token, stop)
             else:
-                async with serving_http(bot, "0.0.0.0", settings.port):
+                async with serving_http(bot, "0.0.0.0", settings.port), serving_metrics(bot):
                     log.info("listening on port %d (POST %s)", settings.port, EVENTS_PATH)
                     await stop.wait()
         finally:
@@ -80,27 +86,42 @@ async def _run(
 
 def http_app(bot: Bot, *, events: bool = True) -> web.Application:
     """The aiohttp application: Slack's request URL and the OAuth pages (unless ``events`` is
-    off), a health check and the metrics."""
+    off), a health check and the metrics (unless they have an address of their own)."""
+    secret = bot.settings.signing_secret
+    check = SignatureCheck(secret) if secret else None
 
     async def slack_events(request: web.Request) -> web.Response:
-        bolt_response = await bot.app.async_dispatch(await to_bolt_request(request))
+        body = await request.read()
+        reason = check.reason(body, request.headers) if check is not None else None
+        if reason is not None:  # before parsing: an outsider's body is never looked at
+            refuse(reason, request.remote)
+            return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            bolt_request = await to_bolt_request(request)
+        except (ValueError, TypeError, AttributeError, KeyError):  # signed, yet not Slack's shape
+            refuse("malformed", request.remote)
+            return web.json_response({"error": "malformed request"}, status=400)
+        bolt_response = await bot.app.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(_: web.Request) -> web.Response:
         problem = await database_problem(bot)
         if problem is not None:
             return web.json_response({"ok": False, "reason": problem}, status=503)
-        return web.json_response({"ok": True, "pending": bot.service.pending})
+        problems = bot.service.token_problems
+        if problems and not bot.settings.oauth:
+            # Still ready (events are acknowledged, so Slack keeps sending them), but nothing
+            # can be posted until the token is replaced: say so to whoever watches.
+            reason = f"slack token refused: {next(iter(problems.values()))}"
+            return web.json_response(
+                {"ok": True, "status": "degraded", "reason": reason, "pending": bot.service.pending}
+            )
+        return web.json_response({"ok": True, "status": "ok", "pending": bot.service.pending})
 
     async def livez(_: web.Request) -> web.Response:
         # Liveness only: the event loop answers. A database outage must not restart every
         # replica; readiness (/healthz) takes them out of the load balancer instead.
         return web.json_response({"ok": True})
-
-    async def metrics(_: web.Request) -> web.Response:
-        response = web.Response(body=exposition())
-        response.headers["Content-Type"] = CONTENT_TYPE
-        return response
 
     app = web.Application()
     if events:
@@ -111,8 +132,36 @@ def http_app(bot: Bot, *, events: bool = True) -> web.Application:
             app.router.add_get(flow.redirect_uri_path, _oauth_page(flow.handle_callback))
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/livez", livez)
-    app.router.add_get("/metrics", metrics)
+    if bot.settings.metrics_addr is None:
+        app.router.add_get("/metrics", metrics_handler(bot.settings.metrics_token))
     return app
+
+
+def metrics_handler(token: str | None) -> Any:
+    """``GET /metrics``; with ``token``, only for ``Authorization: Bearer <token>``."""
+    expected = f"Bearer {token}".encode() if token else None
+
+    async def metrics(request: web.Request) -> web.Response:
+        given = request.headers.get("Authorization", "").encode(errors="replace")
+        if expected is not None and not hmac.compare_digest(given, expected):
+            return web.Response(status=401, headers={"WWW-Authenticate": "Bearer"})
+        response = web.Response(body=exposition())
+        response.headers["Content-Type"] = CONTENT_TYPE
+        return response
+
+    return metrics
+
+
+@contextlib.asynccontextmanager
+async def serving_metrics(bot: Bot) -> AsyncIterator[int | None]:
+    """``/metrics`` alone on ``KEYPOINTS_METRICS_ADDR`` when it is set (yields its port)."""
+    if bot.settings.metrics_addr is None:
+        yield None
+        return
+    app = web.Application()
+    app.router.add_get("/metrics", metrics_handler(bot.settings.metrics_token))
+    async with _serving(app, *bot.settings.metrics_addr) as port:
+        yield port
 
 
 def _oauth_page(handle: Any) -> Any:
@@ -142,7 +191,13 @@ async def serving_http(
     bot: Bot, host: str, port: int, *, events: bool = True
 ) -> AsyncIterator[int]:
     """Serve ``http_app(bot)`` on ``host:port`` (0 picks a free port); yields the port."""
-    runner = web.AppRunner(http_app(bot, events=events), handle_signals=False, access_log=None)
+    async with _serving(http_app(bot, events=events), host, port) as bound:
+        yield bound
+
+
+@contextlib.asynccontextmanager
+async def _serving(app: web.Application, host: str, port: int) -> AsyncIterator[int]:
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)

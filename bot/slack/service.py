@@ -5,7 +5,12 @@ jobs (``enqueue``, a few milliseconds) and ``spawn`` the rest. The service keeps
 every task it starts (an un-referenced task can be garbage-collected mid-flight) and ``drain``
 waits for them at shutdown. A job whose replica died is finished by another one's ``sweep``.
 Every outcome is a reply: a summary, the ``KeypointsError`` message, or a generic line for
-unexpected errors.
+unexpected errors. The links of one message are summarised in parallel and posted in the
+message's order, with an :eyes: reaction on the message meanwhile.
+
+When Slack fails for longer than the SDK's own retries, the job is postponed (kept pending in
+the database, so a restart loses nothing) and the sweep tries again later; errors that will not
+go away (``not_in_channel``, ``invalid_auth``...) end the job with one warning line.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.errors import KeypointsError
 from bot.models import Summary
 from bot.observability.metrics import REPLIES_POSTED, SUMMARIES
+from bot.slack.failures import SlackFailure, api_error, classify, short_reason
 from bot.slack.pacing import ChannelPacer
 from bot.slack.render import (
     GENERIC_FAILURE,
@@ -35,7 +41,7 @@ from bot.slack.render import (
     failure_message,
     summary_message,
 )
-from bot.slack.replier import Replier
+from bot.slack.replier import MessageEditor, Replier
 from bot.slack.tenancy import team_scope
 from bot.store import events, jobs, teams
 from bot.store.cache import CachedFailure, get_cached, put_cached
@@ -79,6 +85,7 @@ class LinkRequest:
     response_url: str | None = None  # slash command / shortcut: failures go here, ephemeral
     public_response: bool = False  # slash command: the summary itself goes via response_url
     dedupe: bool = True  # explicit requests (slash command, shortcut) always get an answer
+    quiet: bool = False  # auto mode: failures go to the poster alone (ephemeral)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +96,16 @@ class ServiceOptions:
     failure_cache_ttl: float = 600.0
     job_lease: float = 60.0
     job_max_attempts: int = 3
+    retry_base: float = 5.0  # first wait after Slack failed a reply (seconds)
+    retry_max: float = 300.0  # longest wait between two tries
+    retry_window: float = 6 * 3600.0  # a reply not posted by this age is given up
+    progress_reaction: str | None = "eyes"  # on the message while its replies are worked on
+
+    def retry_delay(self, age: float, retry_after: float) -> float:
+        """How long to wait before trying a reply again: half the job's age so far (so the
+        waits grow geometrically through a long outage) within [base, max], and never less
+        than Slack's ``Retry-After``."""
+        return max(retry_after, min(self.retry_max, max(self.retry_base, age / 2)))
 
 
 REPLY_EVENT_TYPE = "keypoints_reply"
@@ -120,6 +137,7 @@ class KeypointsService:
         owner: str | None = None,
         find_reply: ReplyFinder | None = None,
         clock: Callable[[], float] = time.time,
+        editor: MessageEditor | None = None,
     ) -> None:
         self.engine = engine
         # The one wall clock of every stored time (leases, claims, cache expiry); tests inject it.
@@ -131,6 +149,10 @@ class KeypointsService:
         self.options = options or ServiceOptions()
         self.owner = owner or replica_name()
         self.find_reply = find_reply
+        self.editor = editor
+        # Workspaces whose token Slack refused (invalid_auth, account_inactive...): /healthz
+        # reports degraded while any is here; a successful post clears its entry.
+        self.token_problems: dict[str, str] = {}
         self.share_hooks: list[ShareHook] = []
         self.uninstall_hooks: list[UninstallHook] = []
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -244,6 +266,7 @@ class KeypointsService:
                 thread_ts=request.thread_ts,
                 user_id=request.user_id,
                 bullets=request.bullets,
+                quiet=request.quiet,
             )
             job = await jobs.create_job(
                 self.engine, spec, owner=self.owner, lease=self.options.job_lease, now=self.clock()
@@ -254,8 +277,31 @@ class KeypointsService:
                 created.append(job)
         return created
 
-    async def run_jobs(self, accepted: Sequence[jobs.Job]) -> None:
-        await asyncio.gather(*(self._run_job(job) for job in accepted))
+    async def run_jobs(self, accepted: Sequence[jobs.Job], *, retaken: bool = False) -> None:
+        """Summarise the jobs' links in parallel, post the replies in link order; an :eyes:
+        reaction on the message shows the bot is at work (not on a retake: it was shown)."""
+        if not accepted:
+            return
+        first = accepted[0].spec
+        progress = None if retaken else self.options.progress_reaction
+        if progress:
+            await self._react(first, progress, add=True)
+        heartbeats = [asyncio.create_task(self._keep_lease(job.id)) for job in accepted]
+        try:
+            prepared = await asyncio.gather(*(self._prepare(job, retaken) for job in accepted))
+            held: float | None = None  # Slack failed a reply: the later ones wait with it
+            for job, message in zip(accepted, prepared, strict=True):
+                if held is None:
+                    held = await self._post_job(job, message)
+                else:  # posting them now would put them before the one that failed
+                    await jobs.postpone(
+                        self.engine, job.id, self.owner, until=held, now=self.clock()
+                    )
+        finally:
+            for heartbeat in heartbeats:
+                heartbeat.cancel()
+            if progress:
+                await self._react(first, progress, add=False)
 
     async def sweep(self) -> int:
         """Re-take jobs whose replica died (lease expired) and answer them; how many."""
@@ -266,26 +312,41 @@ class KeypointsService:
             max_attempts=self.options.job_max_attempts,
             now=self.clock(),
         )
-        for job in taken:
+        by_message: dict[tuple[str, str, str], list[jobs.Job]] = {}
+        for job in sorted(taken, key=lambda j: j.id):  # ids follow the links' order
+            spec = job.spec
+            by_message.setdefault((spec.team_id, spec.channel_id, spec.message_ts), []).append(job)
             log.warning(
-                "finishing job %d (attempt %d) of a replica that stopped", job.id, job.attempts
-            )
-            self.spawn(self._run_job(job))
+                "finishing job %d (attempt %d): its replica stopped, or Slack failed it before",
+                job.id, job.attempts,
+            )  # fmt: skip
+        for group in by_message.values():  # one message's links still answered in order
+            self.spawn(self.run_jobs(group, retaken=True))
         return len(taken)
 
-    async def reply_notice(self, request: LinkRequest, message: SlackMessage) -> None:
-        """A non-summary answer (help, no links found), ephemeral when possible."""
+    async def reply_notice(
+        self, request: LinkRequest, message: SlackMessage, *, ephemeral: bool = False
+    ) -> None:
+        """A non-summary answer (help, no links found): in the thread, or with ``ephemeral``
+        only to the requester (through the ``response_url`` when there is one)."""
+        if ephemeral:
+            request = dataclasses.replace(request, quiet=True)
         await self._deliver(request, message, ok=False, kind="notice")
+
+    def key(self, url: str) -> str:
+        """The dedupe key (canonical URL) of a link."""
+        return self._key(url)
 
     def _key(self, url: str) -> str:
         try:
             return self.canonicalize(url)
-        except KeypointsError:
+        except Exception:  # even a bug here costs one link, never the message's other links
             return url  # the job still runs and replies with the error
 
-    async def _run_job(self, job: jobs.Job) -> None:
+    @staticmethod
+    def _request_of(job: jobs.Job) -> LinkRequest:
         spec = job.spec
-        request = LinkRequest(
+        return LinkRequest(
             team_id=spec.team_id,
             channel_id=spec.channel_id,
             user_id=spec.user_id,
@@ -293,20 +354,87 @@ class KeypointsService:
             thread_ts=spec.thread_ts,
             urls=(spec.posted_url,),
             bullets=spec.bullets,
+            quiet=spec.quiet,
         )
-        marker = job_marker(spec)
-        if job.attempts > 1 and await self._posted_before(request, marker):
-            log.info("job %d was posted by a replica that stopped; not posting again", job.id)
-        else:
-            heartbeat = asyncio.create_task(self._keep_lease(job.id))
+
+    async def _prepare(self, job: jobs.Job, retaken: bool) -> tuple[SlackMessage, bool] | None:
+        """The job's reply and whether it is a summary; None when a replica that stopped (or
+        a try Slack answered with an error after all) already posted it."""
+        request = self._request_of(job)
+        marker = job_marker(job.spec)
+        if (retaken or job.attempts > 1) and await self._posted_before(request, marker):
+            log.info("job %d was posted before; not posting again", job.id)
+            return None
+        message, ok = await self._reply_for(request, job.spec.posted_url)
+        # Invisible; lets a replica re-taking the job see it was posted.
+        payload = {"event_type": REPLY_EVENT_TYPE, "event_payload": {"job": marker}}
+        return dataclasses.replace(message, metadata=payload), ok
+
+    async def _post_job(
+        self, job: jobs.Job, prepared: tuple[SlackMessage, bool] | None
+    ) -> float | None:
+        """Post the reply and finish the job; when Slack fails, postpone it (returns until
+        when) or give it up."""
+        reply_ts = None
+        if prepared is not None:
+            if not await jobs.is_pending(self.engine, job.id):
+                return None  # the message was deleted meanwhile (or another replica took it)
+            message, ok = prepared
+            request = self._request_of(job)
             try:
-                await self._answer_once(request, spec.posted_url, marker)
-            finally:
-                heartbeat.cancel()
+                reply_ts = await self._deliver(
+                    request, message, ok=ok, kind="summary" if ok else "failure"
+                )
+            except Exception as exc:
+                return await self._failed_post(job, classify(exc), exc)
+            self.token_problems.pop(job.spec.team_id, None)
         try:
-            await jobs.finish_job(self.engine, job.id, self.owner, now=self.clock())
+            await jobs.finish_job(
+                self.engine, job.id, self.owner, reply_ts=reply_ts, now=self.clock()
+            )
         except Exception:  # it stays pending; a sweep will see it (and may post it again)
             log.exception("could not mark job %d done", job.id)
+        return None
+
+    async def _failed_post(
+        self, job: jobs.Job, failure: SlackFailure, exc: Exception
+    ) -> float | None:
+        """Postpone the job (returns until when) or, for good, mark it failed (None)."""
+        spec, now = job.spec, self.clock()
+        age = now - job.created_at
+        if failure.kind == "transient" and age < self.options.retry_window:
+            delay = self.options.retry_delay(age, failure.retry_after)
+            log.warning(
+                "Slack failed the reply of job %d in %s (%s); trying again in %.0f s",
+                job.id, spec.channel_id, failure.error, delay,
+            )  # fmt: skip
+            await jobs.postpone(self.engine, job.id, self.owner, until=now + delay, now=now)
+            return now + delay
+        if failure.kind == "token":
+            self.token_problems[spec.team_id] = failure.error
+        if failure.error == type(exc).__name__ and failure.kind == "permanent":
+            log.error("could not post the reply of job %d", job.id, exc_info=exc)  # a bug
+        else:
+            why = f"gave up after {age:.0f} s" if failure.kind == "transient" else "giving up"
+            log.warning(
+                "Slack refused the reply of job %d in %s: %s; %s",
+                job.id, spec.channel_id, failure.error, why,
+            )  # fmt: skip
+        await jobs.finish_job(self.engine, job.id, self.owner, state=jobs.FAILED, now=now)
+        return None
+
+    async def _react(self, spec: jobs.JobSpec, name: str, *, add: bool) -> None:
+        """Progress shown on the message; best effort (a missing scope costs nothing)."""
+        if self.editor is None:
+            return
+        try:
+            with team_scope(spec.team_id):
+                if add:
+                    await self.editor.add_reaction(spec.channel_id, spec.message_ts, name)
+                else:
+                    await self.editor.remove_reaction(spec.channel_id, spec.message_ts, name)
+        except Exception as exc:
+            log.debug("progress reaction on %s: %s", spec.message_ts, short_reason(exc))
 
     async def _posted_before(self, request: LinkRequest, marker: str) -> bool:
         """A re-taken job: did the replica that died post the reply before marking it done?"""
@@ -315,8 +443,8 @@ class KeypointsService:
         try:
             with team_scope(request.team_id):
                 return await self.find_reply(request.channel_id, request.thread_ts, marker)
-        except Exception:  # cannot tell: a possible duplicate is better than a lost reply
-            log.exception("could not check the thread for an earlier reply")
+        except Exception as exc:  # cannot tell: a possible duplicate beats a lost reply
+            log.warning("could not check the thread for an earlier reply: %s", short_reason(exc))
             return False
 
     async def _keep_lease(self, job_id: int) -> None:
@@ -334,26 +462,29 @@ class KeypointsService:
                 log.exception("could not renew the lease of job %d", job_id)
 
     async def _answer_once(self, request: LinkRequest, url: str, marker: str | None = None) -> None:
-        message: SlackMessage
-        try:
-            key = self.canonicalize(url)
-            outcome = await self._outcome(url, key, request.bullets or self.options.bullets)
-            if isinstance(outcome, Summary):
-                message, ok = summary_message(outcome, url), True
-            else:
-                message, ok = failure_message(outcome.message, url), False
-        except KeypointsError as exc:  # e.g. InvalidURL from canonicalisation
-            message, ok = failure_message(exc.message, url), False
-        except Exception:
-            log.exception("could not answer %s", url)
-            message, ok = failure_message(GENERIC_FAILURE, url), False
+        """Answer one link without a job (explicit requests that always get an answer)."""
+        message, ok = await self._reply_for(request, url)
         if marker is not None:  # invisible; lets a replica re-taking the job see it was posted
             payload = {"event_type": REPLY_EVENT_TYPE, "event_payload": {"job": marker}}
             message = dataclasses.replace(message, metadata=payload)
         try:
             await self._deliver(request, message, ok=ok, kind="summary" if ok else "failure")
+        except Exception as exc:
+            log.warning("could not post the reply to %s: %s", request.channel_id, short_reason(exc))
+
+    async def _reply_for(self, request: LinkRequest, url: str) -> tuple[SlackMessage, bool]:
+        """The summary of ``url``, or the failure line; and whether it is a summary."""
+        try:
+            key = self.canonicalize(url)
+            outcome = await self._outcome(url, key, request.bullets or self.options.bullets)
+            if isinstance(outcome, Summary):
+                return summary_message(outcome, url), True
+            return failure_message(outcome.message, url), False
+        except KeypointsError as exc:  # e.g. InvalidURL from canonicalisation
+            return failure_message(exc.message, url), False
         except Exception:
-            log.exception("could not post the reply for %s to %s", url, request.channel_id)
+            log.exception("could not answer %s", url)
+            return failure_message(GENERIC_FAILURE, url), False
 
     async def _outcome(self, url: str, key: str, bullets: int) -> Summary | CachedFailure:
         """Cached outcome, or one fresh summarisation shared by concurrent requests."""
@@ -397,25 +528,34 @@ class KeypointsService:
 
     async def _deliver(
         self, request: LinkRequest, message: SlackMessage, *, ok: bool, kind: str
-    ) -> None:
+    ) -> str | None:
+        """Send ``message``; the ``ts`` of a visible post (None for other kinds of answer)."""
         try:
             with team_scope(request.team_id):  # OAuth: post with this workspace's token
-                await self._send(request, message, ok=ok)
+                ts = await self._send(request, message, ok=ok)
         except Exception:
             REPLIES_POSTED.labels(kind, "error").inc()
             raise
         REPLIES_POSTED.labels(kind, "ok").inc()
+        return ts
 
-    async def _send(self, request: LinkRequest, message: SlackMessage, *, ok: bool) -> None:
+    async def _send(self, request: LinkRequest, message: SlackMessage, *, ok: bool) -> str | None:
         if request.response_url and (not ok or request.public_response):
             await self.replier.respond(request.response_url, message, public=ok)
-            return
+            return None
+        if request.quiet and not ok and not request.response_url:
+            # Auto mode's failures are the poster's business, not the channel's.
+            await self.replier.post_ephemeral(
+                request.channel_id, request.user_id, request.thread_ts, message
+            )
+            return None
         try:
             async with self.pacer.turn(request.channel_id):
-                await self.replier.post(request.channel_id, request.thread_ts, message)
+                return await self.replier.post(request.channel_id, request.thread_ts, message)
         except SlackApiError as exc:
             if not request.response_url:
                 raise
             # e.g. not_in_channel for a shortcut: the requester still gets the answer, privately.
-            log.warning("posting in %s failed: %s", request.channel_id, exc)
+            log.warning("posting in %s failed: %s", request.channel_id, api_error(exc))
             await self.replier.respond(request.response_url, message, public=False)
+            return None

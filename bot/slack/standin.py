@@ -1,9 +1,19 @@
 """A local stand-in for the Slack Web API (and Socket Mode), on 127.0.0.1.
 
-It answers the methods the bot uses, records every call, keeps posted messages so
-``conversations.replies`` finds them, serves ``response_url``s, and can be told to fail the
-next calls of a method (e.g. HTTP 429 with ``Retry-After``). The offline console runs the bot
-against it; the tests and the benchmark use it as their fake Slack.
+It answers the methods the bot uses the way Slack does, records every call, keeps posted
+messages, serves ``response_url``s, and can be told to fail the next calls of a method. Where
+Slack's behaviour surprises, the stand-in copies it, because that is where bots break:
+
+- ``conversations.replies(ts=<any message of a thread>)`` answers with the thread's *parent*
+  first, then its replies (``oldest``/``latest``/``inclusive`` filter the replies, never the
+  parent; ``limit=1`` gives the parent alone);
+- ``conversations.history`` sees top-level messages only (and thread broadcasts), newest first;
+- HTTP 429 always carries ``Retry-After``; API errors (``missing_scope``, ``not_in_channel``,
+  ``channel_not_found``, ``invalid_auth``, ``account_inactive``...) are HTTP 200 with
+  ``{"ok": false, "error": ...}``; a revoked token gets ``invalid_auth`` from every method.
+
+The offline console runs the bot against it; the tests and the benchmark use it as their fake
+Slack.
 """
 
 from __future__ import annotations
@@ -57,6 +67,9 @@ class SlackStandIn:
     _changed: asyncio.Condition | None = None
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     oauth_team: str = TEAM_ID  # the workspace ``oauth.v2.access`` says installed the app
+    # Set by ``revoke_token``: every call then answers ``{"ok": false, "error": <this>}``.
+    token_error: str | None = None
+    reactions: set[tuple[str, str, str]] = field(default_factory=set)  # (channel, ts, name)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -110,12 +123,32 @@ class SlackStandIn:
         body: Mapping[str, Any] | None = None,
         times: int = 1,
     ) -> None:
-        """Answer the next ``times`` calls of ``method`` with ``status`` (e.g. 429 +
-        ``Retry-After: 1``, 500, or 200 with ``{"ok": false, "error": "not_in_channel"}``)."""
+        """Answer the next ``times`` calls of ``method`` with ``status`` (e.g. 429, 500, or
+        200 with ``{"ok": false, "error": "not_in_channel"}``). A 429 carries
+        ``Retry-After`` (1 s unless ``headers`` say otherwise), as Slack's always do."""
         default = {"ok": False, "error": "ratelimited" if status == 429 else "fatal_error"}
+        sent = dict(headers or {})
+        if status == 429:
+            sent.setdefault("Retry-After", "1")
         self._failures.setdefault(method, []).append(
-            _Failure(status, dict(headers or {}), dict(body or default), times)
+            _Failure(status, sent, dict(body or default), times)
         )
+
+    def error_next(self, method: str, error: str, *, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` answer ``{"ok": false, "error": error}``
+        with HTTP 200, the way Slack reports API errors (``not_in_channel``,
+        ``missing_scope``, ``channel_not_found``...)."""
+        self.fail_next(method, 200, body={"ok": False, "error": error}, times=times)
+
+    def recover(self) -> None:
+        """The outage is over: pending failures are dropped and the token works again."""
+        self._failures.clear()
+        self.token_error = None
+
+    def revoke_token(self, error: str = "invalid_auth") -> None:
+        """From now on every call fails with ``error`` (``invalid_auth``,
+        ``account_inactive``, ``token_revoked``), as after an uninstall; ``None`` restores."""
+        self.token_error = error
 
     def add_message(self, channel: str, message: Mapping[str, Any]) -> None:
         """Seed a message (as users' messages exist in Slack) for ``conversations.replies``."""
@@ -166,6 +199,8 @@ class SlackStandIn:
         failure = self._take_failure(method)
         if failure is not None:
             return web.json_response(failure.body, status=failure.status, headers=failure.headers)
+        if self.token_error is not None and method != "oauth.v2.access":
+            return web.json_response({"ok": False, "error": self.token_error})
         return web.json_response(self._answer(method, args, auth.removeprefix("Bearer ")))
 
     async def _response_url(self, request: web.Request) -> web.Response:
@@ -236,19 +271,32 @@ class SlackStandIn:
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{int(time.time())}.{next(self._ts):06d}"}
-        if method == "conversations.replies":  # the message, and its thread if it is a root
-            channel, ts = str(args.get("channel")), str(args.get("ts"))
-            thread = [
-                m
-                for (ch, m_ts), m in self.messages.items()
-                if ch == channel and (m_ts == ts or m.get("thread_ts") == ts)
-            ]
-            thread.sort(key=lambda m: float(m["ts"]))
-            return {"ok": True, "messages": thread, "has_more": False}
+        if method == "conversations.replies":
+            return self._replies(args)
         if method == "conversations.history":
-            key = (str(args.get("channel")), str(args.get("latest")))
-            found = self.messages.get(key)
-            return {"ok": True, "messages": [found] if found else [], "has_more": False}
+            return self._history(args)
+        if method == "chat.delete":
+            channel, ts = str(args.get("channel")), str(args.get("ts"))
+            if self.messages.pop((channel, ts), None) is None:
+                return {"ok": False, "error": "message_not_found"}
+            return {"ok": True, "channel": channel, "ts": ts}
+        if method == "chat.getPermalink":
+            channel, ts = str(args.get("channel")), str(args.get("message_ts"))
+            if (channel, ts) not in self.messages:
+                return {"ok": False, "error": "message_not_found"}
+            link = f"{self.base_url}/archives/{channel}/p{ts.replace('.', '')}"
+            return {"ok": True, "channel": channel, "permalink": link}
+        if method in ("reactions.add", "reactions.remove"):
+            key = (str(args.get("channel")), str(args.get("timestamp")), str(args.get("name")))
+            if method == "reactions.add":
+                if key in self.reactions:
+                    return {"ok": False, "error": "already_reacted"}
+                self.reactions.add(key)
+            elif key in self.reactions:
+                self.reactions.discard(key)
+            else:
+                return {"ok": False, "error": "no_reaction"}
+            return {"ok": True}
         if method == "users.info":
             return {
                 "ok": True,
@@ -270,6 +318,57 @@ class SlackStandIn:
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://{self.host}:{self.port}/socket"}
         return {"ok": True}
+
+    def _replies(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """Slack's ``conversations.replies``: for any message of a thread, the thread's parent
+        first, then the replies between ``oldest`` and ``latest``, up to ``limit`` in all."""
+        channel, ts = str(args.get("channel")), str(args.get("ts"))
+        message = self.messages.get((channel, ts))
+        if message is None:
+            return {"ok": False, "error": "thread_not_found"}
+        root = str(message.get("thread_ts") or ts)
+        parent = self.messages.get((channel, root), message)
+        replies = sorted(
+            (
+                m
+                for (ch, m_ts), m in self.messages.items()
+                if ch == channel and m_ts != root and m.get("thread_ts") == root
+            ),
+            key=lambda m: float(m["ts"]),
+        )
+        replies = [m for m in replies if _in_range(str(m["ts"]), args)]
+        limit = int(args.get("limit") or 1000)
+        thread = [parent, *replies][: max(1, limit)]
+        return {"ok": True, "messages": thread, "has_more": len(replies) + 1 > len(thread)}
+
+    def _history(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """Slack's ``conversations.history``: top-level messages (and thread broadcasts)
+        only, newest first, between ``oldest`` and ``latest``."""
+        channel = str(args.get("channel"))
+        top = sorted(
+            (
+                m
+                for (ch, m_ts), m in self.messages.items()
+                if ch == channel
+                and (m.get("thread_ts") in (None, m_ts) or m.get("subtype") == "thread_broadcast")
+                and _in_range(m_ts, args)
+            ),
+            key=lambda m: float(m["ts"]),
+            reverse=True,
+        )
+        limit = int(args.get("limit") or 100)
+        return {"ok": True, "messages": top[:limit], "has_more": len(top) > limit}
+
+
+def _in_range(ts: str, args: Mapping[str, Any]) -> bool:
+    """Whether ``ts`` is within Slack's ``oldest``/``latest`` bounds (exclusive unless
+    ``inclusive``)."""
+    inclusive = str(args.get("inclusive", "")).lower() in ("1", "true")
+    value = float(ts)
+    oldest, latest = args.get("oldest"), args.get("latest")
+    if oldest is not None and (value < float(oldest) or (value == float(oldest) and not inclusive)):
+        return False
+    return latest is None or value < float(latest) or (value == float(latest) and inclusive)
 
 
 async def _arguments(request: web.Request) -> dict[str, Any]:

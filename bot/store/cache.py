@@ -57,6 +57,7 @@ def summary_from_json(text: str) -> Summary:
     data: dict[str, Any] = json.loads(text)
     article_fields = dict(data["article"])
     article_fields["paragraphs"] = tuple(article_fields["paragraphs"])
+    article_fields["publisher_points"] = tuple(article_fields.get("publisher_points") or ())
     return Summary(
         article=Article(**article_fields),
         bullets=tuple(data["bullets"]),

@@ -7,6 +7,11 @@ after posting. If the owner dies first, the lease runs out and a periodic sweep 
 re-takes the job with one conditional UPDATE (so exactly one replica wins), up to a bounded
 number of attempts; a job that used them all becomes ``failed``. A live owner renews its lease
 while it works, so a slow page is never mistaken for a dead replica.
+
+When Slack itself fails (rate limits, 5xx, a network outage) the owner ``postpone``s the job:
+it stays pending, unowned, until a later time, and the sweep takes it again then. Such a retry
+is not a crashed attempt, so it does not count towards ``max_attempts``; the caller bounds the
+retries by the job's age instead. A finished job keeps the ``reply_ts`` of the bot's reply.
 """
 
 from __future__ import annotations
@@ -14,7 +19,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, Integer, String, UniqueConstraint, delete, update
+from sqlalchemy import (
+    Boolean,
+    Float,
+    Integer,
+    String,
+    UniqueConstraint,
+    delete,
+    false,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -22,6 +37,7 @@ from bot.store.db import Base
 from bot.store.dialect import conflict_insert
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
+CANCELLED = "cancelled"  # the message was deleted before its reply was posted
 
 
 class LinkJob(Base):
@@ -45,6 +61,9 @@ class LinkJob(Base):
     attempts: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[float] = mapped_column(Float, index=True)
     updated_at: Mapped[float] = mapped_column(Float)
+    reply_ts: Mapped[str | None] = mapped_column(String(32))  # the bot's reply, once posted
+    # An auto-mode job: failures go to the poster alone (ephemeral), not to the thread.
+    quiet: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +78,7 @@ class JobSpec:
     thread_ts: str | None
     user_id: str
     bullets: int | None
+    quiet: bool = False  # auto mode: failures are told only to the poster
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +86,18 @@ class Job:
     id: int
     spec: JobSpec
     attempts: int
+    created_at: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class JobState:
+    """What became of a link of a message: its state and the bot's reply, if posted."""
+
+    id: int
+    url: str
+    state: str
+    bullets: int | None
+    reply_ts: str | None
 
 
 async def create_job(
@@ -85,6 +117,7 @@ async def create_job(
                 thread_ts=spec.thread_ts,
                 user_id=spec.user_id,
                 bullets=spec.bullets,
+                quiet=spec.quiet,
                 state=PENDING,
                 owner=owner,
                 lease_expires_at=now + lease,
@@ -96,14 +129,82 @@ async def create_job(
             .returning(table.c.id)
         )
         job_id = (await conn.execute(stmt)).scalar_one_or_none()
-    return None if job_id is None else Job(int(job_id), spec, 1)
+    return None if job_id is None else Job(int(job_id), spec, 1, now)
 
 
 async def finish_job(
-    engine: AsyncEngine, job_id: int, owner: str, *, state: str = DONE, now: float
+    engine: AsyncEngine,
+    job_id: int,
+    owner: str,
+    *,
+    state: str = DONE,
+    reply_ts: str | None = None,
+    now: float,
 ) -> bool:
     """Mark the job finished if ``owner`` still holds it; False if another replica took it."""
-    return await _update_if_owned(engine, job_id, owner, state=state, updated_at=now)
+    return await _update_if_owned(
+        engine, job_id, owner, state=state, reply_ts=reply_ts, updated_at=now
+    )
+
+
+async def postpone(
+    engine: AsyncEngine, job_id: int, owner: str, *, until: float, now: float
+) -> bool:
+    """Slack failed for a while: leave the job pending, unowned, for a sweep after ``until``.
+    The attempt is given back (``take_expired`` counts it again): an outage is no crash."""
+    return await _update_if_owned(
+        engine,
+        job_id,
+        owner,
+        owner="",
+        lease_expires_at=until,
+        attempts=LinkJob.attempts - 1,
+        updated_at=now,
+    )
+
+
+async def jobs_of_message(
+    engine: AsyncEngine, team_id: str, channel_id: str, message_ts: str
+) -> list[JobState]:
+    """Every link job of one message, in the order they were accepted."""
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            select(LinkJob.id, LinkJob.url, LinkJob.state, LinkJob.bullets, LinkJob.reply_ts)
+            .where(
+                LinkJob.team_id == team_id,
+                LinkJob.channel_id == channel_id,
+                LinkJob.message_ts == message_ts,
+            )
+            .order_by(LinkJob.id)
+        )
+        return [JobState(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+
+
+async def cancel_pending(
+    engine: AsyncEngine, team_id: str, channel_id: str, message_ts: str, *, now: float
+) -> int:
+    """The message was deleted: its jobs not yet answered are dropped; how many."""
+    async with engine.begin() as conn:
+        result = await conn.execute(
+            update(LinkJob)
+            .where(
+                LinkJob.team_id == team_id,
+                LinkJob.channel_id == channel_id,
+                LinkJob.message_ts == message_ts,
+                LinkJob.state == PENDING,
+            )
+            .values(state=CANCELLED, updated_at=now)
+        )
+    return int(result.rowcount or 0)
+
+
+async def is_pending(engine: AsyncEngine, job_id: int) -> bool:
+    """Still to be answered (not finished, failed or cancelled by a deletion)?"""
+    async with engine.connect() as conn:
+        state = (
+            await conn.execute(select(LinkJob.state).where(LinkJob.id == job_id))
+        ).scalar_one_or_none()
+    return state == PENDING
 
 
 async def renew_lease(
@@ -115,12 +216,12 @@ async def renew_lease(
     )
 
 
-async def _update_if_owned(engine: AsyncEngine, job_id: int, owner: str, **values: Any) -> bool:
-    """Update a pending job only while ``owner`` holds it; False once another replica took it."""
+async def _update_if_owned(engine: AsyncEngine, job_id: int, holder: str, **values: Any) -> bool:
+    """Update a pending job only while ``holder`` owns it; False once another replica took it."""
     async with engine.begin() as conn:
         result = await conn.execute(
             update(LinkJob)
-            .where(LinkJob.id == job_id, LinkJob.owner == owner, LinkJob.state == PENDING)
+            .where(LinkJob.id == job_id, LinkJob.owner == holder, LinkJob.state == PENDING)
             .values(**values)
         )
     return bool(result.rowcount)
@@ -156,7 +257,7 @@ async def take_expired(
                     LinkJob.__table__.select()
                     .with_only_columns(LinkJob.id)
                     .where(expired, LinkJob.attempts < max_attempts)
-                    .order_by(LinkJob.lease_expires_at)
+                    .order_by(LinkJob.lease_expires_at, LinkJob.id)
                     .limit(1)
                 )
             ).scalar_one_or_none()
@@ -204,5 +305,6 @@ def _job(row: object) -> Job:
         thread_ts=r["thread_ts"],
         user_id=r["user_id"],
         bullets=r["bullets"],
+        quiet=bool(r["quiet"]),
     )
-    return Job(int(r["id"]), spec, int(r["attempts"]))
+    return Job(int(r["id"]), spec, int(r["attempts"]), float(r["created_at"]))

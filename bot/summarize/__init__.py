@@ -13,6 +13,8 @@ from bot.models import Article, Summary
 from bot.summarize import default
 from bot.summarize.candidates import Candidate, bullet_budget, content_sentences, mark_repeats
 from bot.summarize.language import term_normaliser
+from bot.summarize.publisher import publisher_summary
+from bot.summarize.standalone import openings_extra, without_linking_openings
 from bot.summarize.sumy_methods import SUMY_METHODS, rank_with_sumy
 from bot.text import (
     is_bare_quotation,
@@ -24,7 +26,7 @@ from bot.text import (
 
 METHODS: tuple[str, ...] = ("default", "lead", *SUMY_METHODS)
 
-__all__ = ["METHODS", "summarize"]
+__all__ = ["METHODS", "shortfall_note", "summarize"]
 
 
 def _rank_lead(candidates: list[Candidate], budget: int) -> list[int]:
@@ -53,17 +55,58 @@ def summarize(article: Article, bullets: int = 3, method: str = "default") -> Su
     """
     if method not in METHODS:
         raise ValueError(f"unknown summary method {method!r}; choose one of {', '.join(METHODS)}")
+    if method == "default" and article.publisher_points:
+        return publisher_summary(article, bullets)
     candidates = mark_repeats(content_sentences(article))
     budget = bullet_budget(bullets, len(candidates))
-    if method == "default":
+    openings = [""] * len(candidates)
+    if method == "default":  # the reference methods keep their sentences whole
+        candidates, openings = without_linking_openings(candidates)
         chosen = _rank_default(candidates, budget, article)
     elif method == "lead":
         chosen = _rank_lead(candidates, budget)
     else:
         chosen = rank_with_sumy(method, candidates, budget, article.language)
+    extras = {"sentences_considered": str(len(candidates)), "bullets_requested": str(bullets)}
+    eligible = sum(c.eligible for c in candidates)
+    note = shortfall_note(bullets, len(chosen), len(candidates), eligible)
+    if note:
+        extras["bullets_note"] = note
+    extras.update(openings_extra([openings[i] for i in chosen]))
     return Summary(
         article=article,
         bullets=tuple(candidates[i].text for i in chosen),
         method=method,
-        extras={"sentences_considered": str(len(candidates))},
+        extras=extras,
     )
+
+
+def shortfall_note(requested: int, given: int, sentences: int, eligible: int) -> str | None:
+    """Why ``given`` bullets instead of the ``requested`` ones (``None`` when none are missing).
+
+    The rules, in the order they bite: at most half of the article's content sentences
+    (rounded up) become key points; only sentences that can stand alone as one are used; and
+    the ranker skips a sentence that repeats a chosen one, or (``default``) that leans on a
+    sentence before it that was not chosen.
+    """
+    if given >= requested:
+        return None
+    reasons = []
+    cap = bullet_budget(requested, sentences)
+    if cap < requested:
+        reasons.append(
+            f"the text has {sentences} sentences and at most half of them (rounded up: {cap}) "
+            "are given as key points"
+        )
+    if eligible < cap:
+        reasons.append(
+            f"only {eligible} can stand alone as a key point (not a question, heading, caption, "
+            "fragment, over-long sentence or repeat)"
+        )
+    skipped = min(cap, eligible) - given
+    if skipped > 0:
+        reasons.append(
+            f"{skipped} more {'was' if skipped == 1 else 'were'} skipped for repeating a chosen "
+            "sentence or leaning on one that was not chosen"
+        )
+    return f"{given} of {requested} key points: " + "; ".join(reasons) + "."

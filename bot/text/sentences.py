@@ -29,7 +29,16 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 # A sentence-final mark, any closing quotes/brackets, then the white space after it.
 # Western marks need white space (or the end) after them; CJK marks do not.
 _CLOSERS = "\"'”’»)\\]}」』）"
-_BOUNDARY_CANDIDATE = re.compile(rf"(?:[.!?]+|…+)[{_CLOSERS}]*(?:\s+|$)|[。！？]+[{_CLOSERS}]*\s*")
+# A candidate starts only where its run of marks starts (the look-behinds): tried from inside a
+# long run ("....x"), the regex would rescan the rest of the run at every dot, quadratically.
+# The third alternative is a full stop a lost space glued to the next sentence:
+# "... on Wednesday.The stabbing ..." (a lower-case letter before, "Xx" after).
+_BOUNDARY_CANDIDATE = re.compile(
+    rf"(?:(?<![.!?])[.!?]++|(?<!…)…++)[{_CLOSERS}]*+(?:\s+|$)|[。！？]+[{_CLOSERS}]*\s*"
+    r"|(?<=[a-zß-öø-ÿ])\.(?=[A-Z][a-z])"
+)
+# Greedy up to a limit, then back to the last white space before it: one pass over the span.
+_LAST_WHITESPACE = re.compile(r".*\s", re.S)
 _NON_SPACE = re.compile(r"\S+")
 _HAS_WORD = re.compile(r"\w")
 _OPENERS = "\"'“‘«([{「『（¿¡"
@@ -53,7 +62,8 @@ _TITLES = _NAME_TITLES | _word_set(
 # Abbreviations that stand before a number ("No. 1", "Jan. 5", "p. 12").
 _BEFORE_NUMBER = _word_set("no nos nr art p jan feb mar apr jun jul aug sep sept oct nov dec")
 # Abbreviations that can also close a sentence ("... Apple Inc. The company ...").
-_MAYBE_FINAL = _word_set("inc corp ltd co plc llc etc al jr sr a.m p.m u.s u.k u.n e.u")
+# "id" for model names: Volkswagen's "ID. Buzz" (an "ID." that ends a sentence: "... his ID.")
+_MAYBE_FINAL = _word_set("inc corp ltd co plc llc etc al jr sr a.m p.m u.s u.k u.n e.u id")
 
 # Extra, language-specific abbreviations (ISO 639-1 code → words, without the final dot).
 _LANGUAGE_ABBREVIATIONS: dict[str, frozenset[str]] = {
@@ -112,7 +122,33 @@ def _previous_word(text: str, mark_start: int) -> str:
     return text[space + 1 : mark_start].lstrip(_OPENERS).lower()
 
 
-def _ends_sentence(text: str, match: re.Match[str], rules: _Rules) -> bool:
+class _WordsBefore:
+    """The token before each sentence mark of a paragraph, for marks visited left to right.
+
+    ``_previous_word`` searches back from each mark to the last space, which is quadratic on
+    text whose marks are separated only by newlines or tabs. This remembers the last white space
+    seen so each character is scanned once. A token holding other white space than a space or
+    newline (``"hi.\thi"``) can never be an abbreviation; ``None`` stands for it, and costs
+    nothing to build.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._scanned = 0
+        self._last_space = -1  # index of the last white space before ``_scanned``
+
+    def before(self, mark_start: int) -> str | None:
+        """Like ``_previous_word(text, mark_start)``, or ``None`` for a token with a tab etc."""
+        found = _LAST_WHITESPACE.match(self._text, self._scanned, mark_start)
+        if found:
+            self._last_space = found.end() - 1
+        self._scanned = mark_start
+        if self._last_space >= 0 and self._text[self._last_space] not in " \n":
+            return None
+        return self._text[self._last_space + 1 : mark_start].lstrip(_OPENERS).lower()
+
+
+def _ends_sentence(text: str, match: re.Match[str], rules: _Rules, words: _WordsBefore) -> bool:
     """Whether the candidate boundary ``match`` really ends a sentence."""
     after = match.end()
     if after >= len(text):
@@ -128,9 +164,11 @@ def _ends_sentence(text: str, match: re.Match[str], rules: _Rules) -> bool:
         return True
     if len(mark.rstrip()) > 1 and mark.rstrip()[1] in _CLOSERS:
         return True  # 'He said "Go." Then' — a quoted sentence closed before the period's end
-    word = _previous_word(text, match.start())
+    word = words.before(match.start())
+    if not mark[-1].isspace() and not (word and word.isalpha()):
+        return False  # glued, but after a URL, address or code ("example.com/a.Html"), not a word
     if not word:
-        return True  # " . " artefacts: a lone period ends the sentence
+        return True  # " . " artefacts: a lone period ends the sentence; None: see _WordsBefore
     if word in rules.never_final:
         return False
     if len(word) == 1 and word.isalpha():
@@ -145,8 +183,9 @@ def _ends_sentence(text: str, match: re.Match[str], rules: _Rules) -> bool:
 def _split_paragraph(paragraph: str, rules: _Rules) -> list[str]:
     sentences: list[str] = []
     start = 0
+    words = _WordsBefore(paragraph)
     for match in _BOUNDARY_CANDIDATE.finditer(paragraph):
-        if _ends_sentence(paragraph, match, rules):
+        if _ends_sentence(paragraph, match, rules, words):
             sentence = paragraph[start : match.end()].strip()
             if sentence:
                 sentences.append(sentence)

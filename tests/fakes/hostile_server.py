@@ -1,7 +1,8 @@
 """A local web server that misbehaves on purpose, for the fetcher's tests (127.0.0.1 only).
 
 Each route is one way a real or malicious site can hurt a fetcher: bombs, endless or dripping
-bodies, lying headers, redirect games. ``app[HITS]`` counts requests per path so tests can
+bodies, lying headers, redirect games; ``/shape/<name>`` serves the pages of ``hostile_pages``
+that are cheap to send and costly to read. ``app[HITS]`` counts requests per path so tests can
 prove a refused destination was never contacted.
 """
 
@@ -15,6 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from aiohttp import web
+from fakes.hostile_pages import SHAPES
 
 ARTICLE = (
     "<!doctype html><html><head><meta charset='utf-8'><title>Story</title></head>"
@@ -114,6 +116,17 @@ async def _bomb(request: web.Request) -> web.Response:
     )
 
 
+async def _shape(request: web.Request) -> web.Response:
+    """A page of ``hostile_pages.SHAPES``, gzipped as a cheap attacker would serve it."""
+    build = SHAPES.get(request.match_info["name"])
+    if build is None:
+        raise web.HTTPNotFound()
+    body = zlib.compress(build().encode(), 6, wbits=31)
+    return web.Response(
+        body=body, headers={"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"}
+    )
+
+
 async def _redirect(request: web.Request) -> web.Response:
     raise web.HTTPFound(request.query["to"])
 
@@ -183,6 +196,7 @@ def build_app() -> web.Application:
     app.router.add_get("/stall", _stall)
     app.router.add_get("/declared-huge", _declared_huge)
     app.router.add_get("/gzip-bomb", _bomb)
+    app.router.add_get("/shape/{name}", _shape)
     app.router.add_get("/redirect", _redirect)
     app.router.add_get("/chain/{n}", _chain)
     app.router.add_get("/cookie-gate", _cookie_gate)

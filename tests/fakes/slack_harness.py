@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,14 +23,18 @@ SECRET = "test-signing-secret"
 
 @dataclass
 class FakeSummariser:
-    """Summaries made from the URL: ``?title=`` sets the title, ``/paywalled`` raises
-    ``Paywalled``, ``/boom`` raises ``RuntimeError``. Records every call."""
+    """Summaries made from the URL: ``?title=`` sets the title, ``?delay=`` waits that many
+    seconds first, ``/paywalled`` raises ``Paywalled``, ``/boom`` raises ``RuntimeError``.
+    Records every call."""
 
     calls: list[str] = field(default_factory=list)
 
     async def __call__(self, url: str, *, bullets: int, method: str) -> Summary:
         self.calls.append(url)
         parts = urlsplit(url)
+        delay = parse_qs(parts.query).get("delay")
+        if delay:
+            await asyncio.sleep(float(delay[0]))
         if parts.path.endswith("/paywalled"):
             raise Paywalled()
         if parts.path.endswith("/boom"):
@@ -77,7 +82,11 @@ def settings_for(slack: SlackStandIn, db_path: Path, **overrides: object) -> Set
 
 @asynccontextmanager
 async def http_bot(
-    tmp_path: Path, *, extensions: Sequence[BotExtension] = (), **overrides: object
+    tmp_path: Path,
+    *,
+    extensions: Sequence[BotExtension] = (),
+    canonicalize: Callable[[str], str] = simple_canonical,
+    **overrides: object,
 ) -> AsyncIterator[Harness]:
     """Everything started on 127.0.0.1 with free ports; stopped (and drained) on exit."""
     summariser = FakeSummariser()
@@ -87,7 +96,7 @@ async def http_bot(
             running_bot(
                 settings,
                 summarise=summariser,
-                canonicalize=simple_canonical,
+                canonicalize=canonicalize,
                 extensions=extensions,
             ) as bot,
             serving_http(bot, "127.0.0.1", 0) as port,

@@ -1,0 +1,61 @@
+"""The suite passes on any date: the time-sensitive modules, run with the wall clock a year ahead
+and a year back (``KEYPOINTS_TEST_CLOCK_SHIFT_DAYS``, see conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import CLOCK_SHIFT_ENV
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Every module whose code under test reads or stores a time: leases, claims, caches, digest
+# windows, schedules, OAuth states, signed-request timestamps. Modules whose bot runs in a
+# child process are left out: the shift applies to this process only.
+TIME_SENSITIVE = (
+    "tests/test_clock_shift.py::test_wall_clock_follows_the_requested_shift",
+    "tests/test_digest_scheduler.py",
+    "tests/test_digest_schedule.py",
+    "tests/test_digest_runner.py",
+    "tests/test_digest_commands.py",
+    "tests/test_digest_service.py",
+    "tests/test_digest_stories.py",
+    "tests/test_digest_feeds.py",
+    "tests/test_digest_render.py",
+    "tests/test_ops_jobs.py",
+    "tests/test_store_slack.py",
+    "tests/test_oauth_install.py",
+    "tests/test_slack_service.py",
+    "tests/test_slack_http.py",
+    "tests/test_slack_commands.py",
+    "tests/test_metrics_endpoint.py",
+)
+
+
+def test_wall_clock_follows_the_requested_shift(tmp_path: Path) -> None:
+    """time.time() is the kernel's wall clock moved by the requested shift (none by default)."""
+    marker = tmp_path / "now"
+    marker.touch()  # the file system stamps it with the real, unshifted time
+    shift = float(os.environ.get(CLOCK_SHIFT_ENV) or 0) * 86400
+    assert abs(time.time() - (marker.stat().st_mtime + shift)) < 60
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("days", [365, -365], ids=["a_year_ahead", "a_year_back"])
+def test_time_sensitive_tests_pass_on_another_date(days: int) -> None:
+    """Every time-sensitive test passes with the wall clock a year ahead and a year back."""
+    env = {**os.environ, CLOCK_SHIFT_ENV: str(days)}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *TIME_SENSITIVE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]

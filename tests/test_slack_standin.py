@@ -1,0 +1,77 @@
+"""The Slack stand-in answers the way Slack does where bots get surprised (checked through the
+real SDK client, as the bot calls it)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.standin import SlackStandIn
+
+PARENT = {"type": "message", "ts": "100.000001", "user": "U1", "text": "parent"}
+REPLY_1 = {**PARENT, "ts": "100.000002", "thread_ts": "100.000001", "text": "first reply"}
+REPLY_2 = {**PARENT, "ts": "100.000003", "thread_ts": "100.000001", "text": "second reply"}
+LATER = {"type": "message", "ts": "100.000004", "user": "U2", "text": "top-level"}
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[tuple[SlackStandIn, AsyncWebClient]]:
+    async with SlackStandIn() as standin:
+        for message in (PARENT, REPLY_1, REPLY_2, LATER):
+            standin.add_message("C1", message)
+        yield standin, AsyncWebClient(token="xoxb-test", base_url=standin.api_url)
+
+
+async def test_replies_of_any_thread_message_start_with_the_parent(
+    slack: tuple[SlackStandIn, AsyncWebClient],
+) -> None:
+    """conversations.replies(ts=<a reply>) answers parent first; limit=1 is the parent alone."""
+    _, client = slack
+    whole = await client.conversations_replies(channel="C1", ts=REPLY_2["ts"])
+    assert [m["ts"] for m in whole["messages"]] == [PARENT["ts"], REPLY_1["ts"], REPLY_2["ts"]]
+    first = await client.conversations_replies(channel="C1", ts=REPLY_2["ts"], limit=1)
+    assert [m["ts"] for m in first["messages"]] == [PARENT["ts"]]
+    narrowed = await client.conversations_replies(
+        channel="C1", ts=REPLY_2["ts"], oldest=REPLY_2["ts"], latest=REPLY_2["ts"], inclusive=True
+    )
+    assert [m["ts"] for m in narrowed["messages"]] == [PARENT["ts"], REPLY_2["ts"]]
+
+
+async def test_history_sees_top_level_messages_only(
+    slack: tuple[SlackStandIn, AsyncWebClient],
+) -> None:
+    """conversations.history never returns thread replies, newest first."""
+    _, client = slack
+    history = await client.conversations_history(channel="C1")
+    assert [m["ts"] for m in history["messages"]] == [LATER["ts"], PARENT["ts"]]
+    at_reply = await client.conversations_history(
+        channel="C1", latest=REPLY_1["ts"], inclusive=True, limit=1
+    )
+    assert [m["ts"] for m in at_reply["messages"]] == [PARENT["ts"]]
+
+
+async def test_rate_limits_carry_retry_after_and_errors_are_ok_false(
+    slack: tuple[SlackStandIn, AsyncWebClient],
+) -> None:
+    """A 429 has Retry-After; API errors are HTTP 200 with ok=false; a revoked token fails all."""
+    standin, client = slack
+    standin.fail_next("chat.postMessage", 429)
+    with pytest.raises(SlackApiError) as limited:
+        await client.chat_postMessage(channel="C1", text="x")
+    assert limited.value.response.status_code == 429
+    assert limited.value.response.headers["Retry-After"] == "1"
+    for error in ("missing_scope", "not_in_channel", "channel_not_found"):
+        standin.error_next("conversations.replies", error)
+        with pytest.raises(SlackApiError) as failed:
+            await client.conversations_replies(channel="C1", ts=PARENT["ts"])
+        assert failed.value.response.status_code == 200
+        assert failed.value.response.data == {"ok": False, "error": error}
+    standin.revoke_token("account_inactive")
+    with pytest.raises(SlackApiError) as revoked:
+        await client.auth_test()
+    assert revoked.value.response["error"] == "account_inactive"
+    standin.recover()
+    assert (await client.auth_test())["ok"] is True
