@@ -45,18 +45,20 @@ import trafilatura  # noqa: E402
 from lxml.html import fromstring  # noqa: E402
 from readability import Document  # noqa: E402
 
-from bench.metrics import PageScore, Scores, aggregate, score_page, tokens  # noqa: E402
+from bench.metrics import PageScore, aggregate, score_page, tokens  # noqa: E402
+from bench.snippets import SnippetCounts, score_snippets, total  # noqa: E402
 from bot.errors import KeypointsError  # noqa: E402
 from bot.extract import extract  # noqa: E402
 from bot.extraction.blocks import from_html  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "extraction"
+SNIPPET_DATA = ROOT.parent / "shared" / "data" / "extraction-trafilatura"
 RESULTS = ROOT / "bench" / "results" / "extraction.json"
 
-Extractor = Callable[[str, str], str]
+Extractor = Callable[[str, str | None], str]
 
 
-def keypoints(html: str, url: str) -> str:
+def keypoints(html: str, url: str | None) -> str:
     """Our extractor's body text ("" when it finds no article)."""
     try:
         return extract(html, url).text
@@ -64,17 +66,17 @@ def keypoints(html: str, url: str) -> str:
         return ""
 
 
-def trafilatura_default(html: str, url: str) -> str:
+def trafilatura_default(html: str, url: str | None) -> str:
     """``trafilatura.extract`` with default settings, the way most users call it."""
     return trafilatura.extract(html) or ""
 
 
-def trafilatura_precision(html: str, url: str) -> str:
+def trafilatura_precision(html: str, url: str | None) -> str:
     """``trafilatura.extract`` tuned for precision."""
     return trafilatura.extract(html, favor_precision=True) or ""
 
 
-def readability_text(html: str, url: str) -> str:
+def readability_text(html: str, url: str | None) -> str:
     """readability-lxml's summary, as text (one line per block)."""
     summary = Document(html).summary(html_partial=True)
     return "\n".join(block.text for block in from_html(fromstring(summary)))
@@ -95,7 +97,7 @@ def _pipeline() -> Extractor | None:
     except Exception:  # the summariser is built elsewhere; time it only when present
         return None
 
-    def run(html: str, url: str) -> str:
+    def run(html: str, url: str | None) -> str:
         with contextlib.suppress(KeypointsError):
             summarize_html(html, url)
         return ""
@@ -114,7 +116,7 @@ def load_pages(data: Path, limit: int | None) -> list[tuple[str, str, str, str]]
     return pages
 
 
-def _timed(extractor: Extractor, html: str, url: str) -> tuple[str, float, float]:
+def _timed(extractor: Extractor, html: str, url: str | None) -> tuple[str, float, float]:
     """Text, wall-clock seconds and CPU seconds of one extraction.
 
     Garbage left by the previous call is collected first, so a collector pause caused by one
@@ -150,12 +152,51 @@ def timing_stats(
     return timing
 
 
-def run(data: Path, limit: int | None) -> dict[str, Any]:
+Page = tuple[str, str | None, str, Any]  # id, url, html, truth (text or snippet lists)
+# Our page F1 below this where trafilatura's default is above GOOD_F1: a catastrophic page.
+CATASTROPHIC_F1 = 0.3
+GOOD_F1 = 0.8
+
+
+def load_snippet_pages(data: Path, limit: int | None) -> list[Page]:
+    """(id, url, html, (with, without)) of trafilatura's evaluation set, in file order.
+
+    Its URLs are labels (``hard::name.html``), not addresses: they are passed as ``None``.
+    """
+    pages: list[Page] = []
+    with gzip.open(data / "pages.jsonl.gz", "rt", encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            url = row["url"] if str(row["url"]).startswith("http") else None
+            pages.append((row["id"], url, row["html"], (row["with"], row["without"])))
+            if limit is not None and len(pages) >= limit:
+                break
+    return pages
+
+
+def catastrophic(name: str, per_page: dict[str, dict[str, float]]) -> int:
+    """Pages where ``name`` scores below CATASTROPHIC_F1 and trafilatura above GOOD_F1."""
+    return sum(
+        1
+        for scores in per_page.values()
+        if scores[name] < CATASTROPHIC_F1 and scores["trafilatura"] > GOOD_F1
+    )
+
+
+def run(data: Path, limit: int | None, snippet_data: Path | None = None) -> dict[str, Any]:
+    """Both sets (the snippet set when ``snippet_data`` holds it), each scored and timed."""
+    result = {"scrapinghub": run_set(load_pages(data, limit), snippets=False)}
+    if snippet_data is not None and (snippet_data / "pages.jsonl.gz").exists():
+        result["trafilatura_eval"] = run_set(load_snippet_pages(snippet_data, limit), snippets=True)
+    return result
+
+
+def run_set(pages: list[Page], snippets: bool) -> dict[str, Any]:
     """Score every extractor on every page and time ours against plain trafilatura."""
-    pages = load_pages(data, limit)
     pipeline = _pipeline()
     timed = {"keypoints", "trafilatura"} | ({"pipeline"} if pipeline else set())
     scores: dict[str, list[tuple[PageScore, bool]]] = {name: [] for name in EXTRACTORS}
+    counts: dict[str, list[SnippetCounts]] = {name: [] for name in EXTRACTORS}
     walls: dict[str, list[float]] = {name: [] for name in timed}
     cpus: dict[str, list[float]] = {name: [] for name in timed}
     per_page: dict[str, dict[str, float]] = {}
@@ -163,9 +204,14 @@ def run(data: Path, limit: int | None) -> dict[str, Any]:
         per_page[page_id] = {}
         for name, extractor in EXTRACTORS.items():
             text, wall, cpu = _timed(extractor, html, url)
-            page = score_page(truth, text)
-            scores[name].append((page, tokens(truth) == tokens(text)))
-            per_page[page_id][name] = round(page.f1, 4)
+            if snippets:
+                count = score_snippets(text, *truth)
+                counts[name].append(count)
+                per_page[page_id][name] = round(count.f1, 4)
+            else:
+                page = score_page(truth, text)
+                scores[name].append((page, tokens(truth) == tokens(text)))
+                per_page[page_id][name] = round(page.f1, 4)
             if name in walls:
                 walls[name].append(wall)
                 cpus[name].append(cpu)
@@ -173,41 +219,65 @@ def run(data: Path, limit: int | None) -> dict[str, Any]:
             _, wall, cpu = _timed(pipeline, html, url)
             walls["pipeline"].append(wall)
             cpus["pipeline"].append(cpu)
-    summary: dict[str, Scores] = {name: aggregate(s) for name, s in scores.items()}
-    timing = timing_stats(walls, cpus)
+    summary: dict[str, dict[str, float]] = {}
+    for name in EXTRACTORS:
+        if snippets:
+            c = total(counts[name])
+            summary[name] = {
+                "f1": c.f1,
+                "precision": c.precision,
+                "recall": c.recall,
+                "accuracy": c.accuracy,
+                "must_not_violations": c.fp,
+                "pages": len(pages),
+            }
+        else:
+            summary[name] = asdict(aggregate(scores[name]))
+        summary[name]["catastrophic"] = catastrophic(name, per_page)
     return {
         "pages": len(pages),
-        "scores": {name: asdict(s) for name, s in summary.items()},
-        "timing": timing,
+        "scores": summary,
+        "timing": timing_stats(walls, cpus),
         "per_page_f1": per_page,
     }
 
 
 def markdown(result: dict[str, Any]) -> str:
-    """The result as a Markdown table (accuracy for all, time where measured)."""
-    lines = [
-        f"Pages: {result['pages']}",
-        "",
-        "| extractor | F1 | precision | recall | exact | median ms | p99 ms "
-        "| time vs trafilatura (wall / CPU) |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    rows = list(result["scores"].items()) + [
-        (name, None) for name in result["timing"] if name not in result["scores"]
-    ]
-    for name, s in rows:
-        t = result["timing"].get(name)
-        quality = (
-            f"{s['f1']:.3f} | {s['precision']:.3f} | {s['recall']:.3f} | {s['accuracy']:.3f}"
-            if s
-            else "– | – | – | –"
-        )
-        speed = (
-            f"{t['median_ms']:.1f} | {t['p99_ms']:.1f} | {t['ratio']:.2f}× / {t['cpu_ratio']:.2f}×"
-            if t
-            else "– | – | –"
-        )
-        lines.append(f"| {name} | {quality} | {speed} |")
+    """Each set's result as a Markdown table (accuracy for all, time where measured)."""
+    lines: list[str] = []
+    for set_name, one in result.items():
+        snippet = set_name != "scrapinghub"
+        fourth = "must-not violations" if snippet else "exact"
+        lines += [
+            f"{set_name}: {one['pages']} pages",
+            "",
+            f"| extractor | F1 | precision | recall | {fourth} | catastrophic | median ms "
+            "| p99 ms | time vs trafilatura (wall / CPU) |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        rows = list(one["scores"].items()) + [
+            (name, None) for name in one["timing"] if name not in one["scores"]
+        ]
+        for name, s in rows:
+            t = one["timing"].get(name)
+            if s is None:
+                extra = ""
+            else:
+                extra = f"{s['must_not_violations']}" if snippet else f"{s['accuracy']:.3f}"
+            quality = (
+                f"{s['f1']:.3f} | {s['precision']:.3f} | {s['recall']:.3f} | {extra} "
+                f"| {s['catastrophic']}"
+                if s
+                else "– | – | – | – | –"
+            )
+            speed = (
+                f"{t['median_ms']:.1f} | {t['p99_ms']:.1f} "
+                f"| {t['ratio']:.2f}× / {t['cpu_ratio']:.2f}×"
+                if t
+                else "– | – | –"
+            )
+            lines.append(f"| {name} | {quality} | {speed} |")
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -215,12 +285,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages")
     parser.add_argument("--data", type=Path, default=DATA, help="benchmark folder")
+    parser.add_argument(
+        "--snippet-data", type=Path, default=SNIPPET_DATA, help="trafilatura evaluation set"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file")
     args = parser.parse_args(argv)
     if not (args.data / "ground-truth.json").exists():
         print(f"benchmark data not found at {args.data}", file=sys.stderr)
         return 2
-    result = run(args.data, args.limit)
+    result = run(args.data, args.limit, args.snippet_data)
     print(markdown(result))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2), encoding="utf-8")

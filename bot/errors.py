@@ -18,6 +18,7 @@ Never show a traceback to a user; catch ``KeypointsError`` at the edge and print
     │   ├── TooManyRedirects   more redirects than allowed
     │   └── UpstreamError      5xx, connection refused, TLS failure, other HTTP errors
     ├── NoArticle              fetched, but no article text (cookie wall, error page, JS stub)
+    │   └── NoTextLayer        a PDF whose pages are images (a scan): nothing to quote
     └── TooComplex             reading the page ran over its time or memory budget
 """
 
@@ -112,6 +113,15 @@ class UpstreamError(FetchError):
 class NoArticle(KeypointsError):
     default_message = "I couldn't find article text on that page."
     reason = "no_article"
+
+
+class NoTextLayer(NoArticle):
+    """A PDF with no text to read: its pages are pictures of text (a scan, or a fax)."""
+
+    default_message = (
+        "That PDF has no text layer (it looks like a scan), so there is nothing I can quote."
+    )
+    reason = "pdf_no_text"
 
 
 class TooComplex(KeypointsError):

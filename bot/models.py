@@ -22,6 +22,7 @@ class Article:
     is_preview: bool = False  # only a teaser was readable (paywall, truncated page)
     # The publisher's own key-points list above the article, verbatim (not in ``paragraphs``).
     publisher_points: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()  # a paper's authors (arXiv, PDF metadata); pages leave it empty
 
     @property
     def text(self) -> str:

@@ -51,6 +51,7 @@ _ACCEPT = {
     "feed": "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,"
     "application/feed+json;q=0.8,*/*;q=0.1",
 }
+_ACCEPT_PDF = "text/html,application/xhtml+xml;q=0.9,application/pdf;q=0.8,*/*;q=0.1"
 _CHUNK = 64 * 1024
 
 
@@ -97,10 +98,14 @@ class Fetcher:
         kind: Kind = "page",
         etag: str | None = None,
         last_modified: str | None = None,
+        pdf: bool = False,
     ) -> FetchedPage:
         """Fetch ``url``; raises a ``FetchError`` subclass with a user-facing message.
 
         ``kind="page"`` accepts HTML/XHTML only, ``kind="feed"`` RSS/Atom/XML (and JSON Feed).
+        With ``pdf=True`` a page may also be a PDF (by its type or its first bytes, whatever
+        the type says), up to ``max_pdf_bytes``; it comes back as ``application/pdf`` with the
+        bytes in ``body`` and no ``text``.
         With ``etag``/``last_modified`` the request is conditional and may return status 304.
         """
         if kind not in _ACCEPT:
@@ -115,7 +120,7 @@ class Fetcher:
         async with slots:  # waiting for a free slot is not the site's fault: outside the timer
             try:
                 async with asyncio.timeout(self.settings.total_timeout):
-                    return await self._follow(session, url, target, kind, conditional)
+                    return await self._follow(session, url, target, kind, conditional, pdf)
             except TimeoutError as exc:
                 raise FetchTimeout() from exc
 
@@ -152,11 +157,12 @@ class Fetcher:
         target: URL,
         kind: Kind,
         conditional: dict[str, str],
+        pdf: bool = False,
     ) -> FetchedPage:
         """Request ``target``, following at most ``max_redirects`` redirects, each re-checked."""
         # Cookies live for this fetch's redirect chain only (consent hops), never across users.
         cookies = aiohttp.CookieJar(unsafe=True)
-        headers = {"Accept": _ACCEPT[kind], **conditional}
+        headers = {"Accept": _ACCEPT_PDF if pdf else _ACCEPT[kind], **conditional}
         for _ in range(self.settings.max_redirects + 1):
             cookie_header = "; ".join(
                 f"{name}={morsel.value}" for name, morsel in cookies.filter_cookies(target).items()
@@ -171,7 +177,7 @@ class Fetcher:
                     if response.status in REDIRECT_STATUSES and location:
                         target = _next_hop(target, location, self._allow)
                         continue
-                    return await self._page(response, url, target, kind, conditional)
+                    return await self._page(response, url, target, kind, conditional, pdf)
             except aiohttp.ClientError as exc:
                 raise _translate(exc) from exc
         raise TooManyRedirects()
@@ -183,6 +189,7 @@ class Fetcher:
         final: URL,
         kind: Kind,
         conditional: dict[str, str],
+        pdf: bool = False,
     ) -> FetchedPage:
         etag = response.headers.get("ETag")
         last_modified = response.headers.get("Last-Modified")
@@ -201,13 +208,21 @@ class Fetcher:
         if error is not None:
             raise error
         mime, charset = media_type(response.headers.get("Content-Type"))
+        pdf = pdf and kind == "page"
+        if pdf and mime == "application/pdf":
+            body = await self._read_capped(response, pdf=True)
+            if not _is_pdf(body):
+                raise NotAWebPage("That link says it is a PDF, but it is not one.")
+            return _pdf_page(url, final, response.status, body, etag, last_modified)
         fits = declared_type_fits(mime, kind)
         if fits is False and kind == "page" and mime in _GENERIC_XML:
             # A feed or some other XML (a sitemap): the first tag tells, for a clearer refusal.
             raise _wrong_kind(kind, feed=_is_xml_feed(await self._read_capped(response)))
         if fits is False:
             raise _wrong_kind(kind, feed=kind == "page" and mime in FEED_TYPES)
-        body = await self._read_capped(response)
+        body = await self._read_capped(response, pdf=pdf)
+        if pdf and _is_pdf(body):  # served as HTML or as a vague type: the bytes decide
+            return _pdf_page(url, final, response.status, body, etag, last_modified)
         if fits is None and not body_fits(body, kind):
             raise _wrong_kind(kind, feed=kind == "page" and _is_xml_feed(body))
         if fits is None:
@@ -223,14 +238,16 @@ class Fetcher:
             last_modified=last_modified,
         )
 
-    async def _read_capped(self, response: aiohttp.ClientResponse) -> bytes:
+    async def _read_capped(self, response: aiohttp.ClientResponse, *, pdf: bool = False) -> bytes:
         """The decompressed body, refused as soon as it passes ``max_bytes`` or looks binary.
 
         Counted chunk by chunk while streaming: a gzip bomb or an endless body stops near the
-        cap instead of being buffered whole.
+        cap instead of being buffered whole. With ``pdf``, a body whose first bytes are a PDF
+        signature is let through up to ``max_pdf_bytes`` instead.
         """
         limit = self.settings.max_bytes
-        if response.content_length is not None and response.content_length > limit:
+        ceiling = max(limit, self.settings.max_pdf_bytes) if pdf else limit
+        if response.content_length is not None and response.content_length > ceiling:
             raise TooLarge()
         parts: list[bytes] = []
         size = 0
@@ -241,11 +258,36 @@ class Fetcher:
                 raise TooLarge()
             parts.append(chunk)
             if not sniffed and size >= SNIFF_BYTES:
-                _refuse_binary(b"".join(parts)[:SNIFF_BYTES])
+                head = b"".join(parts)[:SNIFF_BYTES]
+                if pdf and _is_pdf(head):
+                    limit = ceiling
+                else:
+                    _refuse_binary(head)
                 sniffed = True
         body = b"".join(parts)
-        _refuse_binary(body[:SNIFF_BYTES])
+        if not (pdf and _is_pdf(body)):
+            _refuse_binary(body[:SNIFF_BYTES])
         return body
+
+
+def _is_pdf(body: bytes) -> bool:
+    """A PDF by its signature (some servers put white space before it)."""
+    return sniff_binary(body[:SNIFF_BYTES]) == "PDF"
+
+
+def _pdf_page(
+    url: str, final: URL, status: int, body: bytes, etag: str | None, last_modified: str | None
+) -> FetchedPage:
+    return FetchedPage(
+        url=url,
+        final_url=str(final),
+        status=status,
+        content_type="application/pdf",
+        body=body,
+        text="",
+        etag=etag,
+        last_modified=last_modified,
+    )
 
 
 def _next_hop(current: URL, location: str, allow: AllowList) -> URL:

@@ -20,6 +20,9 @@ class FetchSettings:
     connect_timeout: float = 5.0
     total_timeout: float = 15.0  # whole fetch, all redirect hops and the body included
     max_bytes: int = 5_000_000  # after decompression
+    # PDFs (papers, white papers) are larger than pages for the same text; only a body that
+    # starts with the PDF signature may use this cap, and only when the caller reads PDFs.
+    max_pdf_bytes: int = 20_000_000
     max_redirects: int = 5
     allow_hosts: tuple[str, ...] = ()  # host names, IPs or CIDRs that bypass the address policy
     user_agent: str = DEFAULT_USER_AGENT
@@ -32,6 +35,7 @@ class FetchSettings:
             "connect_timeout",
             "total_timeout",
             "max_bytes",
+            "max_pdf_bytes",
             "max_connections",
             "max_per_host",
         ):
@@ -45,7 +49,8 @@ class FetchSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> FetchSettings:
         """Read KEYPOINTS_ALLOW_HOSTS (comma-separated), KEYPOINTS_FETCH_CONNECT_TIMEOUT,
-        KEYPOINTS_FETCH_TIMEOUT and KEYPOINTS_FETCH_MAX_BYTES; unset ones keep the defaults.
+        KEYPOINTS_FETCH_TIMEOUT, KEYPOINTS_FETCH_MAX_BYTES and KEYPOINTS_FETCH_MAX_PDF_BYTES;
+        unset ones keep the defaults.
 
         Raises ValueError with one line naming the variable when a value is unusable.
         """
@@ -55,6 +60,7 @@ class FetchSettings:
             "KEYPOINTS_FETCH_CONNECT_TIMEOUT": ("connect_timeout", _seconds),
             "KEYPOINTS_FETCH_TIMEOUT": ("total_timeout", _seconds),
             "KEYPOINTS_FETCH_MAX_BYTES": ("max_bytes", _byte_count),
+            "KEYPOINTS_FETCH_MAX_PDF_BYTES": ("max_pdf_bytes", _byte_count),
             "KEYPOINTS_ALLOW_HOSTS": ("allow_hosts", _split_hosts),
         }
         for variable, (name, convert) in readers.items():
