@@ -281,6 +281,10 @@ async def _batch(bullets: int, method: str) -> int:
 def render_text(summary: Summary) -> str:
     """Title, then one ``• bullet`` line per key point."""
     lines = [summary.article.title or "(untitled)"]
+    if summary.article.authors:
+        from bot.slack.render import authors_line
+
+        lines.append(authors_line(summary.article.authors))
     lines += [f"• {bullet}" for bullet in summary.bullets]
     return "\n".join(lines)
 
@@ -300,5 +304,6 @@ def render_json(summary: Summary) -> str:
         "bullets_note": summary.bullets_note,
         # "publisher": the page's own key-points list, verbatim; "summary": sentences we chose
         "key_points_source": "publisher" if summary.from_publisher else "summary",
+        "authors": list(article.authors),  # a paper's (arXiv, PDF metadata); [] for pages
     }
     return json.dumps(payload, ensure_ascii=False)

@@ -27,6 +27,7 @@ from bot.observability.metrics import (
     domain_label,
     timed,
 )
+from bot.pdf import arxiv_abstract_url, arxiv_article, pdf_article, read_pdf
 from bot.quality import check_article
 from bot.summarize import summarize
 from bot.workers import run_in_worker
@@ -59,9 +60,10 @@ def summarize_page(html: str, url: str, bullets: int, method: str) -> tuple[Summ
     from bot.fetch.urls import canonicalize_url
 
     start = time.perf_counter()
-    article = extract(html, url)
+    paper = arxiv_article(html, url) if arxiv_abstract_url(url) else None
+    article = paper or extract(html, url)
     with _keeping(dataclasses.replace(article, url=url)):
-        article = check_article(html, article)
+        article = paper or check_article(html, article)
         extracted = time.perf_counter()
         summary = _with_bullets(summarize(article, bullets=bullets, method=method))
     summarised = time.perf_counter()
@@ -69,6 +71,17 @@ def summarize_page(html: str, url: str, bullets: int, method: str) -> tuple[Summ
         summary.article, url=url, canonical_url=canonicalize_url(url, html)
     )
     return dataclasses.replace(summary, article=article), extracted - start, summarised - extracted
+
+
+def summarize_pdf(data: bytes, url: str, bullets: int, method: str) -> tuple[Summary, float, float]:
+    """A fetched PDF's summary, as ``summarize_page`` for a page: its first pages read within
+    limits (``bot.pdf``), a paper's abstract and introduction first. ``NoTextLayer`` for a scan."""
+    start = time.perf_counter()
+    article = pdf_article(read_pdf(data), url)
+    extracted = time.perf_counter()
+    with _keeping(article):
+        summary = _with_bullets(summarize(article, bullets=bullets, method=method))
+    return summary, extracted - start, time.perf_counter() - extracted
 
 
 def summarize_text(
@@ -115,14 +128,20 @@ async def summarize_url(
 ) -> Summary:
     """Fetch ``url`` safely, then summarise it off the event loop: in ``executor`` (worker
     processes, see ``bot.workers``) when given, else in a thread that takes its turn.
-    ``TooComplex`` when the page runs over the worker's budget."""
+    ``TooComplex`` when the page runs over the worker's budget. A PDF is read as a document
+    (``summarize_pdf``); an arXiv paper's PDF or HTML link is read from its abstract page."""
     try:
         with timed("end_to_end"):
             with timed("fetch"):
-                page = await fetcher.fetch(url, kind="page")
-            summary, extract_s, summarise_s = await run_in_worker(
-                executor, summarize_page, page.text, page.final_url, bullets, method
-            )
+                page = await fetcher.fetch(arxiv_abstract_url(url) or url, kind="page", pdf=True)
+            if page.content_type == "application/pdf":
+                summary, extract_s, summarise_s = await run_in_worker(
+                    executor, summarize_pdf, page.body, page.final_url, bullets, method
+                )
+            else:
+                summary, extract_s, summarise_s = await run_in_worker(
+                    executor, summarize_page, page.text, page.final_url, bullets, method
+                )
     except KeypointsError as exc:
         SUMMARIES.labels(exc.reason).inc()
         if isinstance(exc, FetchError):

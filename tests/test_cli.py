@@ -33,12 +33,13 @@ def test_summarize_html_file_prints_title_then_bullets(capsys: pytest.CaptureFix
 
 def test_summarize_json_has_the_contract_keys(capsys: pytest.CaptureFixture[str]) -> None:
     """--json prints one object with title, url, language, bullets and words (plus the
-    added bullets_requested, bullets_note and key_points_source)."""
+    added bullets_requested, bullets_note, key_points_source and authors)."""
     assert main(["summarize", str(FIXTURES / "article.html"), "--json", "--bullets", "2"]) == 0
     payload = json.loads(capsys.readouterr().out)
     contract = {"title", "url", "language", "bullets", "words"}
-    assert set(payload) == contract | {"bullets_requested", "bullets_note", "key_points_source"}
-    assert payload["key_points_source"] == "summary"
+    added = {"bullets_requested", "bullets_note", "key_points_source", "authors"}
+    assert set(payload) == contract | added
+    assert payload["key_points_source"] == "summary" and payload["authors"] == []
     assert payload["bullets_requested"] == 2 and payload["bullets_note"] is None
     assert payload["url"] == "https://news.example.com/2026/11/acme-robot-folds-boxes"
     assert payload["language"] == "en"

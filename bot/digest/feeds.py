@@ -5,10 +5,11 @@ from __future__ import annotations
 import calendar
 import html
 import re
+import xml.sax
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
@@ -35,12 +36,29 @@ class FeedItem:
     points: int | None = None
     comments: int | None = None
     shared: bool = False  # a link posted in the channel: its title is a placeholder
+    # An aggregator's copy: the publisher's own link (from the description or ``<source>``),
+    # and the publisher's name when the feed gives it.
+    origin_url: str | None = None
+    publisher: str | None = None
+
+    @property
+    def shown_url(self) -> str:
+        """The link to show: the publisher's, when this is an aggregator's copy."""
+        return self.origin_url or self.url
+
+    @property
+    def shown_source(self) -> str:
+        """The source to show: the publisher rather than the aggregator."""
+        if self.origin_url:
+            return self.publisher or site_of(self.origin_url)
+        return self.publisher or self.source
 
 
 # "<" is excluded inside a tag so a run of "<" without ">" is scanned once, not once per "<"
 # (``<[^>]+>`` made 700 KB of "<" in a description cost minutes).
 _TAG = re.compile(r"<[^<>]*>")
 _SPACE = re.compile(r"\s+")
+_HREF = re.compile(r"""<a\s[^<>]*?href\s*=\s*["']([^"'<>]+)["']""", re.IGNORECASE)
 # hnrss.org-style descriptions: "Points: 120" and "# Comments: 45"
 _POINTS = re.compile(r"\bPoints:\s*(\d+)", re.IGNORECASE)
 _COMMENTS = re.compile(r"(?:#\s*Comments:\s*(\d+))|(?:\b(\d+)\s+comments?\b)", re.IGNORECASE)
@@ -65,17 +83,33 @@ def parse_feed(body: bytes, feed_url: str, max_items: int | None = None) -> list
     if not parsed.entries and not parsed.feed.get("title"):
         raise BrokenFeed()
     source = plain_text(parsed.feed.get("title", "")[:MAX_TITLE_CHARS]) or site_of(feed_url)
-    items = [_item(entry, source) for entry in parsed.entries[:max_items]]
+    items = [_item(entry, source, feed_url) for entry in parsed.entries[:max_items]]
     return [item for item in items if item is not None]
 
 
-def _item(entry: Any, source: str) -> FeedItem | None:
-    url = (entry.get("link") or "").strip()
+def check_feed_body(body: bytes, feed_url: str, max_items: int | None = None) -> list[FeedItem]:
+    """``parse_feed``, stricter (``feed add``): the XML must be well-formed and at least one
+    entry must have a title and a link, so a feed that would never give a story is refused."""
+    parsed: Any = feedparser.parse(body)
+    error = parsed.get("bozo_exception")
+    if parsed.bozo and isinstance(error, xml.sax.SAXException):
+        raise BrokenFeed("That feed is not well-formed XML, so it cannot be read reliably.")
+    items = parse_feed(body, feed_url, max_items)
+    if not items:
+        raise BrokenFeed("That feed has no entries with a title and a link.")
+    return items
+
+
+def _item(entry: Any, source: str, feed_url: str) -> FeedItem | None:
+    # RSS has no xml:base, so feedparser leaves a relative <link> as it is: resolve it against
+    # the feed's own address (Atom's are already resolved).
+    url = urljoin(feed_url, (entry.get("link") or "").strip())
     title = plain_text(entry.get("title", "")[:MAX_TITLE_CHARS])
     if not url.startswith(("http://", "https://")) or not title:
         return None
     raw_summary = (entry.get("summary", "") or "")[:MAX_SUMMARY_CHARS]
     text = plain_text(raw_summary)
+    origin, publisher = _origin(entry, url, feed_url, raw_summary)
     # "published" first: an "updated" change must not make an item look new again.
     struct = entry.get("published_parsed") or entry.get("updated_parsed")
     published = datetime.fromtimestamp(calendar.timegm(struct), UTC) if struct else None
@@ -88,7 +122,27 @@ def _item(entry: Any, source: str) -> FeedItem | None:
         summary=text,
         points=_first_int(_POINTS, text),
         comments=_int_or_none(entry.get("slash_comments")) or _first_int(_COMMENTS, text),
+        origin_url=origin,
+        publisher=publisher,
     )
+
+
+def _origin(entry: Any, url: str, feed_url: str, raw_summary: str) -> tuple[str | None, str | None]:
+    """``(publisher link, publisher name)`` of an aggregator's copy, else ``(None, name)``.
+
+    An item is a copy when its link stays on the feed's own site while its description links
+    to another site (Techmeme, Google News, newsletters); RSS 2.0's ``<source>`` names the
+    publisher. A publisher's own item links off its own site, so it is never taken for one."""
+    source = entry.get("source") or {}
+    publisher = plain_text(str(source.get("title") or "")[:MAX_TITLE_CHARS]) or None
+    home = site_of(feed_url)
+    if site_of(url) != home:
+        return None, publisher
+    for match in _HREF.finditer(raw_summary):
+        href = urljoin(url, html.unescape(match.group(1)))
+        if href.startswith(("http://", "https://")) and site_of(href) not in (home, ""):
+            return href, publisher
+    return None, publisher
 
 
 def plain_text(fragment: str) -> str:

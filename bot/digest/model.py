@@ -27,6 +27,7 @@ class DigestStory:
     also_in: tuple[str, ...] = ()
     published: datetime | None = None
     score: float = 0.0
+    keys: tuple[str, ...] = ()  # identities of every item of the story, remembered once posted
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +42,12 @@ class Digest:
     problems: tuple[str, ...] = ()  # "source: reason" for feeds/articles that were skipped
     feeds: int = 0  # feeds asked for
     feed_problems: tuple[str, ...] = ()  # "feed URL: reason" for those that could not be read
-    seen_keys: frozenset[str] = field(default_factory=frozenset)
+    seen_keys: frozenset[str] = field(default_factory=frozenset)  # of the stories posted only
     feed_states: tuple[FeedState, ...] = ()
+    notices: tuple[str, ...] = ()  # feeds that keep failing, told to the channel once
+    feeds_read: tuple[str, ...] = ()  # feed URLs that answered (their failing streak ends)
+    feeds_failed: tuple[tuple[str, str], ...] = ()  # (feed URL, reason) of those that did not
+    told: tuple[str, ...] = ()  # feed URLs whose ``notices`` this digest carries
 
     @property
     def nothing_read(self) -> bool:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from pebble import ProcessExpired, ProcessPool
 
-from bot.digest.feeds import FeedItem, parse_feed
+from bot.digest.feeds import FeedItem, check_feed_body, parse_feed
 from bot.errors import KeypointsError
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,20 @@ def parse_within(body: bytes, feed_url: str, limits: FeedLimits) -> list[FeedIte
         raise FeedTooLarge() from None
 
 
+def check_within(body: bytes, feed_url: str, limits: FeedLimits) -> list[FeedItem]:
+    """``check_feed_body`` (``feed add``'s stricter parse) with the size and item caps."""
+    _check_size(body, limits)
+    try:
+        return check_feed_body(body, feed_url, limits.max_items)
+    except MemoryError:
+        raise FeedTooLarge() from None
+
+
+async def check_inline(body: bytes, feed_url: str) -> list[FeedItem]:
+    """``check_within`` in this thread with default limits (CLI and tests)."""
+    return check_within(body, feed_url, FeedLimits())
+
+
 async def parse_inline(body: bytes, feed_url: str) -> list[FeedItem]:
     """In this thread, default limits, no time budget: for one-shot runs (CLI) and tests."""
     return parse_within(body, feed_url, FeedLimits())
@@ -79,13 +93,25 @@ class FeedParserPool:
         )
 
     async def __call__(self, body: bytes, feed_url: str) -> list[FeedItem]:
+        return await self._run(parse_within, body, feed_url)
+
+    async def check(self, body: bytes, feed_url: str) -> list[FeedItem]:
+        """The stricter parse of ``feed add`` (``check_feed_body``), in a worker likewise."""
+        return await self._run(check_within, body, feed_url)
+
+    async def _run(
+        self,
+        work: Callable[[bytes, str, FeedLimits], list[FeedItem]],
+        body: bytes,
+        feed_url: str,
+    ) -> list[FeedItem]:
         _check_size(body, self.limits)  # before copying the body to a worker
         args = (body, feed_url, self.limits)
         try:
-            future = self._pool.schedule(parse_within, args=args, timeout=self.limits.seconds)
+            future = self._pool.schedule(work, args=args, timeout=self.limits.seconds)
         except RuntimeError:  # pebble's "Unexpected error within the Pool": a broken pool
             await self._replace_pool()
-            future = self._pool.schedule(parse_within, args=args, timeout=self.limits.seconds)
+            future = self._pool.schedule(work, args=args, timeout=self.limits.seconds)
         try:
             # Cancelling the awaiting task cancels the future, and pebble stops its worker.
             return await asyncio.wrap_future(future)

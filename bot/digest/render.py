@@ -79,6 +79,8 @@ def render_blocks(digest: Digest) -> list[Block]:
     note = "Key points of each story are in the thread."
     if left_out:
         note = f"{left_out} more {'story' if left_out == 1 else 'stories'} not shown. " + note
+    for notice in digest.notices[:3]:  # feeds that keep failing, told once per streak
+        note += "\n:warning: " + escape(truncate(notice, MAX_LINE))
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
     return blocks
 
@@ -128,6 +130,7 @@ def render_text(digest: Digest) -> str:
         out += [f"   • {p}" for p in (story.bullets or (story.best_line,)) if p]
     if digest.problems:
         out += ["", "Skipped: " + "; ".join(digest.problems)]
+    out += [f"Note: {notice}" for notice in digest.notices]
     return "\n".join(out)
 
 
@@ -152,4 +155,6 @@ def render_json(digest: Digest) -> dict[str, Any]:
             for s in digest.stories
         ],
         "problems": list(digest.problems),
+        "feed_problems": [{"feed": url, "reason": why} for url, why in digest.feeds_failed],
+        "notices": list(digest.notices),
     }

@@ -34,6 +34,10 @@ class DigestSettings:
     concurrency: int = 4  # feeds or articles fetched at once
     feed_max_items: int = 200  # entries read from one feed
     feed_parse_seconds: int = 2  # a feed whose parse takes longer is refused (bot.digest.parsing)
+    per_source: int = 2  # stories of one source in one digest at most (0: no cap)
+    max_lookback: timedelta = timedelta(days=7)  # "since the last digest" looks back this far
+    feed_notice_after: int = 2  # a feed failing this many digests in a row is told (once)
+    shared_read_ahead: int = 20  # most recent shared links read before ranking (404s dropped)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> DigestSettings:
@@ -48,6 +52,9 @@ class DigestSettings:
             bullets=_int(env, "KEYPOINTS_DIGEST_BULLETS", 3),
             feed_max_items=_int(env, "KEYPOINTS_FEED_MAX_ITEMS", 200),
             feed_parse_seconds=_int(env, "KEYPOINTS_FEED_PARSE_SECONDS", 2),
+            per_source=_int(env, "KEYPOINTS_DIGEST_PER_SOURCE", 2),
+            claim_lease=timedelta(seconds=_int(env, "KEYPOINTS_DIGEST_LEASE_SECONDS", 600)),
+            feed_notice_after=max(1, _int(env, "KEYPOINTS_DIGEST_FEED_NOTICE_AFTER", 2)),
         )
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from bot.digest.feeds import FeedItem, site_of
 from bot.digest.model import FeedState
-from bot.digest.parsing import FeedParse, parse_inline
+from bot.digest.parsing import FeedParse, check_inline, parse_inline
 from bot.digest.store import SharedLinkRecord
 from bot.errors import KeypointsError
 
@@ -57,6 +57,8 @@ class FetchedSources:
     items: list[FeedItem]
     states: list[FeedState]  # validators to store once the digest is posted
     problems: list[str]  # "feed URL: reason", logged and shown in previews
+    read: list[str] = field(default_factory=list)  # feed URLs that answered (200 or 304)
+    failed: dict[str, str] = field(default_factory=dict)  # feed URL → reason
 
 
 async def fetch_feeds(
@@ -87,11 +89,17 @@ async def fetch_feeds(
                 return [], None, f"{url}: unexpected error"
         return items, FeedState(url, page.etag, page.last_modified), None
 
-    results = await asyncio.gather(*(one(url) for url in dict.fromkeys(urls)))
+    unique = list(dict.fromkeys(urls))
+    results = await asyncio.gather(*(one(url) for url in unique))
+    failed = {
+        url: p.removeprefix(f"{url}: ") for url, (_, _, p) in zip(unique, results, strict=True) if p
+    }
     return FetchedSources(
         items=[item for items, _, _ in results for item in items],
         states=[state for _, state, _ in results if state is not None],
         problems=[problem for _, _, problem in results if problem],
+        read=[url for url in unique if url not in failed],
+        failed=failed,
     )
 
 
@@ -110,9 +118,10 @@ def shared_link_items(links: Sequence[SharedLinkRecord]) -> list[FeedItem]:
     ]
 
 
-async def check_feed(fetcher: FeedFetcher, url: str, parse: FeedParse = parse_inline) -> str:
-    """Fetch and parse ``url`` once (``feed add``); its title, or the fetch/parse error (a feed
-    over the parse limits is refused here, so it is never saved and parsed at every digest)."""
+async def check_feed(fetcher: FeedFetcher, url: str, parse: FeedParse = check_inline) -> str:
+    """Fetch and parse ``url`` once (``feed add``, with the strict ``check_feed_body``); its
+    title, or the fetch/parse error (a malformed feed, or one over the parse limits, is refused
+    here, so it is never saved and failing at every digest)."""
     page = await fetcher.fetch(url, kind="feed")
     items = await parse(page.body, page.final_url or url)
     return items[0].source if items else site_of(url)

@@ -10,11 +10,22 @@ only one of several replicas ever wins the claim.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Date, DateTime, Integer, String, delete, select, update
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    delete,
+    false,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -48,6 +59,11 @@ class FeedFetchState(Base):
     url: Mapped[str] = mapped_column(URL, primary_key=True)
     etag: Mapped[str | None] = mapped_column(String(512))
     last_modified: Mapped[str | None] = mapped_column(String(128))
+    # Consecutive digests in which the feed could not be read, and whether the channel was told.
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    failing_since: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(String(512))
+    told: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class DigestSchedule(Base):
@@ -95,6 +111,9 @@ class RunClaim(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     message_ts: Mapped[str | None] = mapped_column(ID)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # The rendered digest (JSON), saved before the header is posted: a take-over finishes it.
+    payload: Mapped[str | None] = mapped_column(Text)
+    posted_at: Mapped[datetime | None] = mapped_column(DateTime)  # when the header went out
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +128,16 @@ class SharedLinkRecord:
     url: str
     user_id: str | None
     shared_at: datetime  # aware UTC
+
+
+@dataclass(frozen=True, slots=True)
+class FeedHealth:
+    """A feed's failing streak in one channel."""
+
+    failures: int  # consecutive digests it could not be read in
+    since: datetime | None
+    last_error: str
+    told: bool  # the channel was told about this streak
 
 
 def utc_naive(instant: datetime) -> datetime:
@@ -281,6 +310,52 @@ class DigestStore:
                     )
                 )
 
+    async def feed_health(self, channel_id: str) -> dict[str, FeedHealth]:
+        """Failing streaks of the channel's feeds (only feeds that failed last time)."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(FeedFetchState).where(
+                    FeedFetchState.channel_id == channel_id, FeedFetchState.failures > 0
+                )
+            )
+            return {
+                r.url: FeedHealth(
+                    r.failures,
+                    from_naive(r.failing_since) if r.failing_since else None,
+                    r.last_error or "",
+                    r.told,
+                )
+                for r in rows
+            }
+
+    async def record_feed_health(
+        self,
+        channel_id: str,
+        read: Iterable[str],
+        failed: Mapping[str, str],
+        told: Iterable[str],
+        now: datetime,
+    ) -> None:
+        """After a post: reset the streak of feeds that were read, lengthen the others', and
+        remember which failing feeds the channel has now been told about."""
+        told_urls = set(told)
+        async with self._sessions.begin() as session:
+            for url in dict.fromkeys(read):
+                await session.execute(
+                    update(FeedFetchState)
+                    .where(FeedFetchState.channel_id == channel_id, FeedFetchState.url == url)
+                    .values(failures=0, failing_since=None, last_error=None, told=False)
+                )
+            for url, reason in failed.items():
+                row = await session.get(FeedFetchState, (channel_id, url))
+                if row is None:
+                    row = FeedFetchState(channel_id=channel_id, url=url, failures=0, told=False)
+                    session.add(row)
+                row.failures = (row.failures or 0) + 1
+                row.failing_since = row.failing_since or utc_naive(now)
+                row.last_error = reason[:512]
+                row.told = bool(row.told) or url in told_urls
+
     async def forget_before(self, before: datetime) -> None:
         """Drop seen items and shared links older than ``before`` (keeps the tables small)."""
         async with self._sessions.begin() as session:
@@ -360,6 +435,60 @@ class DigestStore:
                 )
             )
         return bool(result.rowcount)
+
+    async def renew_run(
+        self, channel_id: str, local_date: date, owner: str, lease: timedelta, now: datetime
+    ) -> bool:
+        """Extend the lease of a run ``owner`` still holds; False once it was taken over."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(RunClaim)
+                .where(
+                    RunClaim.channel_id == channel_id,
+                    RunClaim.local_date == local_date,
+                    RunClaim.owner == owner,
+                    RunClaim.state == "claimed",
+                )
+                .values(lease_expires_at=utc_naive(now + lease), updated_at=utc_naive(now))
+            )
+        return bool(result.rowcount)
+
+    async def save_payload(
+        self, channel_id: str, local_date: date, owner: str, payload: str, now: datetime
+    ) -> None:
+        """Keep the rendered digest with the claim before anything of it is posted."""
+        await self._set_run(channel_id, local_date, owner, now, payload=payload)
+
+    async def mark_header(
+        self, channel_id: str, local_date: date, owner: str, message_ts: str, now: datetime
+    ) -> None:
+        """The header is out (the thread may not be yet): from now on never post another."""
+        await self._set_run(
+            channel_id, local_date, owner, now, message_ts=message_ts, posted_at=utc_naive(now)
+        )
+
+    async def last_posted_at(self, channel_id: str) -> datetime | None:
+        """When the channel's last scheduled digest was posted, if ever."""
+        async with self._sessions() as session:
+            found = await session.scalar(
+                select(RunClaim.posted_at)
+                .where(RunClaim.channel_id == channel_id, RunClaim.posted_at.is_not(None))
+                .order_by(RunClaim.posted_at.desc())
+                .limit(1)
+            )
+        return from_naive(found) if found else None
+
+    async def finished_dates(self, channel_id: str, since: date) -> set[date]:
+        """Local dates from ``since`` on whose run is over (posted, quiet, or given up)."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(RunClaim.local_date).where(
+                    RunClaim.channel_id == channel_id,
+                    RunClaim.local_date >= since,
+                    RunClaim.state != "claimed",
+                )
+            )
+            return set(rows)
 
     async def finish_run(
         self,

@@ -35,12 +35,28 @@ class StoryGroup:
     @property
     def sources(self) -> tuple[str, ...]:
         """Distinct sources carrying the story, the lead's first."""
-        return tuple(dict.fromkeys(item.source for item in self.items))
+        return tuple(dict.fromkeys(item.shown_source for item in self.items))
 
     @property
     def keys(self) -> tuple[str, ...]:
         """Every identity of every item (GUIDs and URL keys), to remember as seen."""
-        return tuple(dict.fromkeys(k for i in self.items for k in (i.key, url_key(i.url))))
+        return tuple(dict.fromkeys(k for i in self.items for k in item_keys(i)))
+
+
+def item_keys(item: FeedItem) -> tuple[str, ...]:
+    """An item's identities: its GUID and the keys of its URLs."""
+    urls = (item.url, item.origin_url) if item.origin_url else (item.url,)
+    return (item.key, *(url_key(u) for u in urls))
+
+
+def canonical_link(url: str) -> str:
+    """``url`` without its click-tracking query parameters (``utm_*``, ``fbclid``...) or
+    fragment: the link shown and posted."""
+    parts = urlsplit(url.strip())
+    kept = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
+    ]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), ""))
 
 
 def url_key(url: str) -> str:
@@ -88,7 +104,15 @@ def new_items(items: Iterable[FeedItem], seen: Collection[str]) -> list[FeedItem
 
 
 def group_stories(items: Sequence[FeedItem], threshold: float) -> list[list[FeedItem]]:
-    """Items grouped by story: same URL key, or headlines at least ``threshold`` similar."""
+    """Items grouped by story: same URL key (an aggregator's copy also by its publisher's
+    link), or headlines at least ``threshold`` similar.
+
+    Near-linear: URLs are joined through a dict, and only titles that share a token of their
+    *prefix* are compared. With each title's tokens ordered rarest first, two titles whose
+    Jaccard is at least ``threshold`` must share one of the first ``n - ceil(threshold * n) + 1``
+    tokens (prefix filtering, Chaudhuri et al. 2006), so the result equals comparing every pair,
+    which cost 395 s for 5,000 items.
+    """
     parent = list(range(len(items)))
 
     def root(i: int) -> int:
@@ -97,17 +121,34 @@ def group_stories(items: Sequence[FeedItem], threshold: float) -> list[list[Feed
             i = parent[i]
         return i
 
+    def join(i: int, j: int) -> None:
+        a, b = root(i), root(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
     by_url: dict[str, int] = {}
     for i, item in enumerate(items):
-        first = by_url.setdefault(url_key(item.url), i)
-        parent[root(i)] = root(first)
+        for url in (item.url, item.origin_url):
+            if url:
+                join(i, by_url.setdefault(url_key(url), i))
     # A shared link's title is a placeholder (its site name) until the article is read, so it
     # groups by URL only: two different articles from one site are not one story.
-    titled = [i for i, item in enumerate(items) if not item.shared]
-    for n, i in enumerate(titled):
-        for j in titled[n + 1 :]:
+    tokens = {i: title_tokens(item.title) for i, item in enumerate(items) if not item.shared}
+    tokens = {i: t for i, t in tokens.items() if len(t) >= 3}  # shorter never match
+    frequency: dict[str, int] = {}
+    for words in tokens.values():
+        for word in words:
+            frequency[word] = frequency.get(word, 0) + 1
+    index: dict[str, list[int]] = {}
+    for i, words in tokens.items():
+        ordered = sorted(words, key=lambda w: (frequency[w], w))
+        prefix = ordered[: len(ordered) - math.ceil(threshold * len(ordered)) + 1]
+        candidates = {j for word in prefix for j in index.get(word, ())}
+        for j in candidates:
             if root(i) != root(j) and title_similarity(items[i].title, items[j].title) >= threshold:
-                parent[root(j)] = root(i)
+                join(i, j)
+        for word in prefix:
+            index.setdefault(word, []).append(i)
     groups: dict[int, list[FeedItem]] = {}
     for i, item in enumerate(items):
         groups.setdefault(root(i), []).append(item)
@@ -134,22 +175,45 @@ def choose_stories(
     top_n: int,
     max_age: timedelta,
     threshold: float,
+    per_source: int = 0,
 ) -> tuple[list[StoryGroup], list[StoryGroup]]:
-    """``(top, all)``: every new, recent story ranked best first, and its first ``top_n``."""
+    """``(top, all)``: every new, recent story ranked best first, and its first ``top_n``
+    (taking at most ``per_source`` stories whose shown source is the same, 0: no cap)."""
     recent = [i for i in items if i.published is None or now - i.published <= max_age]
     ranked = sorted(
         (_group(g, now) for g in group_stories(new_items(recent, seen), threshold)),
         key=lambda g: (-g.score, g.lead.title),
     )
-    return ranked[:top_n], ranked
+    return cap_per_source(ranked, per_source)[:top_n], ranked
+
+
+def cap_per_source(ranked: Sequence[StoryGroup], per_source: int) -> list[StoryGroup]:
+    """``ranked`` without the stories past the ``per_source``-th of any one source (0: all),
+    so one busy feed or a PR wire cannot fill the digest."""
+    if per_source <= 0:
+        return list(ranked)
+    taken: dict[str, int] = {}
+    kept: list[StoryGroup] = []
+    for group in ranked:
+        source = group.lead.shown_source
+        if taken.get(source, 0) < per_source:
+            taken[source] = taken.get(source, 0) + 1
+            kept.append(group)
+    return kept
 
 
 def _group(items: list[FeedItem], now: datetime) -> StoryGroup:
-    # The lead is a feed item (it has a real title) with the most engagement, then the earliest
-    # published: usually the original report.
+    # The lead is a feed item (it has a real title), the publisher's own rather than an
+    # aggregator's copy, with the most engagement, then the earliest published: usually the
+    # original report.
     lead = max(
         items,
-        key=lambda i: (not i.shared, (i.points or 0) + (i.comments or 0), -_ts(i.published)),
+        key=lambda i: (
+            not i.shared,
+            i.origin_url is None,
+            (i.points or 0) + (i.comments or 0),
+            -_ts(i.published),
+        ),
     )
     ordered = (lead, *(i for i in items if i is not lead))
     return StoryGroup(lead=lead, items=ordered, score=score(items, now))

@@ -19,6 +19,7 @@ from lxml.html import HtmlElement
 
 from bot.extraction.blocks import WORD, normalize_space
 from bot.extraction.limits import bound_tree
+from bot.extraction.markup import normalize_markup
 
 # A <p> this long (about 20 English words) is prose, not a caption or a button.
 LONG_PARAGRAPH_CHARS = 120
@@ -38,6 +39,7 @@ def parse_html(html: str) -> HtmlElement | None:
         tree = trafilatura.load_html(f"<html><body>{html}</body></html>")
     if tree is not None:
         bound_tree(tree)  # before anyone reads it: hostile shapes cost seconds (issue 16)
+        normalize_markup(tree)  # ruby readings and MathJax source (bot.extraction.markup)
     return tree
 
 

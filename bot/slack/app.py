@@ -8,6 +8,8 @@ workspaces installed through OAuth, their tokens kept in the same database.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import Executor
@@ -193,6 +195,8 @@ async def running_bot(
             editor=replier,
         )
         stack.push_async_callback(service.drain, SHUTDOWN_GRACE_SECONDS)
+        await service.channel_settings.reload()  # acks read the settings from memory
+        stack.push_async_callback(_stopped, asyncio.create_task(service.channel_settings.watch()))
         router = register_listeners(
             app, service, TriggerOptions(max_links=settings.max_links, reaction=settings.reaction)
         )
@@ -213,6 +217,13 @@ async def running_bot(
         for extend in extensions:
             await extend(bot)
         yield bot
+
+
+async def _stopped(task: asyncio.Task[None]) -> None:
+    """Cancel a background loop of the bot and wait for it to end."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 def _pipeline_summariser(fetcher: Fetcher, executor: Executor | None) -> Summariser:

@@ -162,19 +162,20 @@ class _Triggers:
         self.options = options
 
     async def message(self, team_id: str, event: Mapping[str, Any], urls: list[str]) -> None:
-        """Runs before the ack: share hooks, then the links (up to the cap) as quiet jobs
-        when auto mode is on: a failure is told to the poster alone.
+        """Runs before the ack: the links (up to the cap) as quiet jobs when auto mode is on
+        (a failure is told to the poster alone), in one transaction; the settings come from
+        memory, and the share hooks (the digest's record of shared links) run after the ack.
 
         No event-id gate here: every step is idempotent (shared links and jobs are unique per
         message and link), so a retry of a delivery that died half-way finishes the work
         instead of being dropped as already seen, and a plain retry creates nothing."""
         capped = urls[: self.options.max_links]
         request = _thread_request(team_id, event, capped)
+        self.service.share_later(
+            team_id, request.channel_id, request.user_id, request.message_ts, capped
+        )
         try:
-            await self.service.notify_shared(
-                team_id, request.channel_id, request.user_id, request.message_ts, capped
-            )
-            choices = await channel_choices(self.service.engine, team_id, request.channel_id)
+            choices = await self.service.channel_settings.choices(team_id, request.channel_id)
             request = dataclasses.replace(request, quiet=not choices.public_failures)
             if choices.auto and await self.service.enqueue(request):
                 self.note_left_out(request, len(urls))
@@ -350,6 +351,7 @@ class _Triggers:
             return
         now = self.service.clock()
         await set_public_failures(engine, ctx.team_id, ctx.channel_id, choice == "public", now=now)
+        self.service.channel_settings.changed()  # other replicas: within a poll (1 s)
         who = "I'll say why in the thread" if choice == "public" else "only its poster sees why"
         await ctx.reply(f"When a link posted here cannot be summarised, {who}.")
 
@@ -365,6 +367,7 @@ class _Triggers:
         await set_auto(
             engine, ctx.team_id, ctx.channel_id, choice == "on", now=self.service.clock()
         )
+        self.service.channel_settings.changed()  # other replicas: within a poll (1 s)
         if choice == "on":
             await ctx.reply("Auto mode is *on*: I'll reply to every article link posted here.")
         else:

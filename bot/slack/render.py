@@ -89,12 +89,21 @@ def context_line(summary: Summary) -> str:
     when only a teaser was readable, a note saying so."""
     article = summary.article
     parts = [article.site_name] if article.site_name else []
+    if article.authors:  # papers: who wrote it matters as much as where
+        parts.append(authors_line(article.authors))
     parts.append(f"{article.reading_minutes} min read")
     if summary.from_publisher:
         parts.append("the publisher's key points")
     if article.is_preview:
         parts.append("⚠ preview only: the rest of the article was not readable")
     return " · ".join(parts)
+
+
+def authors_line(authors: tuple[str, ...], shown: int = 3) -> str:
+    """Authors as a reply shows them: "A, B and C", or "A, B, C et al." past ``shown``."""
+    if len(authors) > shown:
+        return ", ".join(authors[:shown]) + " et al."
+    return " and ".join([", ".join(authors[:-1]), authors[-1]]) if len(authors) > 1 else authors[0]
 
 
 def failure_message(message: str, url: str | None = None) -> SlackMessage:

@@ -32,7 +32,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.errors import KeypointsError
 from bot.models import Summary
+from bot.observability.logs import RateLimitedLog
 from bot.observability.metrics import REPLIES_POSTED, SUMMARIES
+from bot.slack.channel_cache import ChannelSettingsCache
 from bot.slack.failures import SlackFailure, api_error, classify, short_reason
 from bot.slack.pacing import ChannelPacer
 from bot.slack.render import (
@@ -47,6 +49,7 @@ from bot.store import events, jobs, teams
 from bot.store.cache import CachedFailure, get_cached, put_cached
 
 log = logging.getLogger(__name__)
+overloaded = RateLimitedLog(log, 60.0)  # one line a minute while a backlog lasts
 
 # Only what the page itself said is remembered (briefly). Policy and network outcomes (blocked
 # address, bad URL, DNS failure, timeout, refused connection, redirect loop) are never cached:
@@ -100,6 +103,14 @@ class ServiceOptions:
     retry_max: float = 300.0  # longest wait between two tries
     retry_window: float = 6 * 3600.0  # a reply not posted by this age is given up
     progress_reaction: str | None = "eyes"  # on the message while its replies are worked on
+    # Back-pressure: messages whose links are worked on at once (fetching, the workers, the
+    # job and cache writes); the rest wait their turn, so a burst cannot flood the database
+    # and the pool with work that competes with the acks.
+    max_active: int = 8
+    # Messages waiting for a turn beyond this are left to the sweep (their jobs are durable
+    # and leased; when the lease runs out, any replica's sweep takes them): memory stays
+    # bounded however long a burst lasts.
+    max_backlog: int = 2000
 
     def retry_delay(self, age: float, retry_after: float) -> float:
         """How long to wait before trying a reply again: half the job's age so far (so the
@@ -150,12 +161,16 @@ class KeypointsService:
         self.owner = owner or replica_name()
         self.find_reply = find_reply
         self.editor = editor
+        # Read before each ack: from memory, refreshed by ``watch`` (started by the app).
+        self.channel_settings = ChannelSettingsCache(engine)
         # Workspaces whose token Slack refused (invalid_auth, account_inactive...): /healthz
         # reports degraded while any is here; a successful post clears its entry.
         self.token_problems: dict[str, str] = {}
         self.share_hooks: list[ShareHook] = []
         self.uninstall_hooks: list[UninstallHook] = []
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._turns = asyncio.Semaphore(self.options.max_active)
+        self._waiting = 0  # run_jobs waiting for a turn
         self._in_flight: dict[tuple[str, int, str], asyncio.Task[Summary | CachedFailure]] = {}
 
     # -- background work ---------------------------------------------------------------------
@@ -229,9 +244,22 @@ class KeypointsService:
             except Exception:
                 log.exception("share hook %r failed", hook)
 
+    def share_later(
+        self, team_id: str, channel_id: str, user_id: str, message_ts: str, urls: Sequence[str]
+    ) -> None:
+        """``notify_shared`` after the ack (in a burst, its writes must not delay acks); past
+        ``max_backlog`` background tasks the links are not recorded, with a warning."""
+        if not self.share_hooks:
+            return
+        if len(self._tasks) >= self.options.max_backlog:
+            overloaded.warning("busy: %d shared links not recorded for the digest", len(urls))
+            return
+        self.spawn(self.notify_shared(team_id, channel_id, user_id, message_ts, urls))
+
     async def forget_team(self, team_id: str) -> None:
         """Remove a workspace's settings, here and (through the hooks) in the digest."""
         channels = await teams.forget_team(self.engine, team_id)
+        self.channel_settings.changed()
         for hook in list(self.uninstall_hooks):
             await hook(team_id, channels)
 
@@ -249,15 +277,31 @@ class KeypointsService:
         in the background; returns how many were new."""
         accepted = await self.accept(request)
         if accepted:
-            self.spawn(self.run_jobs(accepted), reply_on_error=request)
+            self.schedule(accepted, reply_on_error=request)
         return len(accepted)
+
+    def schedule(
+        self,
+        accepted: Sequence[jobs.Job],
+        *,
+        retaken: bool = False,
+        reply_on_error: LinkRequest | None = None,
+    ) -> None:
+        """Answer ``accepted`` in the background when a turn is free; past ``max_backlog``
+        waiting messages, leave them to the sweep (they are durable and leased)."""
+        if self._waiting >= self.options.max_backlog:
+            overloaded.warning(
+                "%d messages wait for a turn; %d more jobs are left to the sweep",
+                self._waiting, len(accepted),
+            )  # fmt: skip
+            return
+        self.spawn(self.run_jobs(accepted, retaken=retaken), reply_on_error=reply_on_error)
 
     async def accept(self, request: LinkRequest) -> list[jobs.Job]:
         """One leased job per link not yet claimed for this message (retries and duplicate
-        deliveries, on any replica, create nothing)."""
-        created = []
-        for url in request.urls:
-            spec = jobs.JobSpec(
+        deliveries, on any replica, create nothing), all in one transaction."""
+        specs = [
+            jobs.JobSpec(
                 team_id=request.team_id,
                 channel_id=request.channel_id,
                 message_ts=request.message_ts,
@@ -268,13 +312,16 @@ class KeypointsService:
                 bullets=request.bullets,
                 quiet=request.quiet,
             )
-            job = await jobs.create_job(
-                self.engine, spec, owner=self.owner, lease=self.options.job_lease, now=self.clock()
-            )
-            if job is None:
-                log.info("already answered %s in %s/%s", spec.url, spec.channel_id, spec.message_ts)
-            else:
-                created.append(job)
+            for url in dict.fromkeys(request.urls)
+        ]
+        created = await jobs.create_jobs(
+            self.engine, specs, owner=self.owner, lease=self.options.job_lease, now=self.clock()
+        )
+        if len(created) < len(specs):
+            log.info(
+                "already answered %d link(s) in %s/%s",
+                len(specs) - len(created), request.channel_id, request.message_ts,
+            )  # fmt: skip
         return created
 
     async def run_jobs(self, accepted: Sequence[jobs.Job], *, retaken: bool = False) -> None:
@@ -282,11 +329,28 @@ class KeypointsService:
         reaction on the message shows the bot is at work (not on a retake: it was shown)."""
         if not accepted:
             return
+        # The leases are kept while the jobs wait for their turn too: a queued job is not a
+        # dead replica's.
+        heartbeats = [asyncio.create_task(self._keep_lease(job.id)) for job in accepted]
+        try:
+            self._waiting += 1
+            try:
+                await self._turns.acquire()
+            finally:
+                self._waiting -= 1
+            try:
+                await self._work_on(accepted, retaken)
+            finally:
+                self._turns.release()
+        finally:
+            for heartbeat in heartbeats:
+                heartbeat.cancel()
+
+    async def _work_on(self, accepted: Sequence[jobs.Job], retaken: bool) -> None:
         first = accepted[0].spec
         progress = None if retaken else self.options.progress_reaction
         if progress:
             await self._react(first, progress, add=True)
-        heartbeats = [asyncio.create_task(self._keep_lease(job.id)) for job in accepted]
         try:
             prepared = await asyncio.gather(*(self._prepare(job, retaken) for job in accepted))
             held: float | None = None  # Slack failed a reply: the later ones wait with it
@@ -298,8 +362,6 @@ class KeypointsService:
                         self.engine, job.id, self.owner, until=held, now=self.clock()
                     )
         finally:
-            for heartbeat in heartbeats:
-                heartbeat.cancel()
             if progress:
                 await self._react(first, progress, add=False)
 
@@ -321,7 +383,7 @@ class KeypointsService:
                 job.id, job.attempts,
             )  # fmt: skip
         for group in by_message.values():  # one message's links still answered in order
-            self.spawn(self.run_jobs(group, retaken=True))
+            self.schedule(group, retaken=True)
         return len(taken)
 
     async def reply_notice(

@@ -16,6 +16,7 @@ retries by the job's age instead. A finished job keeps the ``reply_ts`` of the b
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,32 +105,49 @@ async def create_job(
     engine: AsyncEngine, spec: JobSpec, *, owner: str, lease: float, now: float
 ) -> Job | None:
     """The new job, leased to ``owner``; None when this link of this message already has one."""
+    created = await create_jobs(engine, [spec], owner=owner, lease=lease, now=now)
+    return created[0] if created else None
+
+
+async def create_jobs(
+    engine: AsyncEngine, specs: Sequence[JobSpec], *, owner: str, lease: float, now: float
+) -> list[Job]:
+    """``create_job`` for all the links of one message in one transaction (one commit before
+    Slack's ack, however many links): the jobs that were new, in the order of ``specs``."""
     table = LinkJob.__table__
+    created: list[Job] = []
+    if not specs:
+        return created
     async with engine.begin() as conn:
-        stmt = (
-            conflict_insert(conn, table)  # type: ignore[arg-type]
-            .values(
-                team_id=spec.team_id,
-                channel_id=spec.channel_id,
-                message_ts=spec.message_ts,
-                url=spec.url,
-                posted_url=spec.posted_url,
-                thread_ts=spec.thread_ts,
-                user_id=spec.user_id,
-                bullets=spec.bullets,
-                quiet=spec.quiet,
-                state=PENDING,
-                owner=owner,
-                lease_expires_at=now + lease,
-                attempts=1,
-                created_at=now,
-                updated_at=now,
+        for spec in specs:  # one statement each: RETURNING tells which rows were new
+            stmt = (
+                conflict_insert(conn, table)  # type: ignore[arg-type]
+                .values(
+                    team_id=spec.team_id,
+                    channel_id=spec.channel_id,
+                    message_ts=spec.message_ts,
+                    url=spec.url,
+                    posted_url=spec.posted_url,
+                    thread_ts=spec.thread_ts,
+                    user_id=spec.user_id,
+                    bullets=spec.bullets,
+                    quiet=spec.quiet,
+                    state=PENDING,
+                    owner=owner,
+                    lease_expires_at=now + lease,
+                    attempts=1,
+                    created_at=now,
+                    updated_at=now,
+                )
+                .on_conflict_do_nothing(
+                    index_elements=["team_id", "channel_id", "message_ts", "url"]
+                )
+                .returning(table.c.id)
             )
-            .on_conflict_do_nothing(index_elements=["team_id", "channel_id", "message_ts", "url"])
-            .returning(table.c.id)
-        )
-        job_id = (await conn.execute(stmt)).scalar_one_or_none()
-    return None if job_id is None else Job(int(job_id), spec, 1, now)
+            job_id = (await conn.execute(stmt)).scalar_one_or_none()
+            if job_id is not None:
+                created.append(Job(int(job_id), spec, 1, now))
+    return created
 
 
 async def finish_job(

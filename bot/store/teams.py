@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.store.channels import ChannelSettings
+from bot.store.channels import ChannelSettings, bump_version
 from bot.store.jobs import LinkJob
 
 
@@ -28,5 +28,6 @@ async def forget_team(engine: AsyncEngine, team_id: str) -> set[str]:
             ).scalars()
         )
         await conn.execute(delete(ChannelSettings).where(ChannelSettings.team_id == team_id))
+        await bump_version(conn)  # replicas drop their copy of the team's settings
         await conn.execute(delete(LinkJob).where(LinkJob.team_id == team_id))
     return channels

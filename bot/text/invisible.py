@@ -2,7 +2,8 @@
 
 Bidirectional overrides, embeddings and isolates (U+202A–U+202E, U+2066–U+2069) reorder the
 text after them, so a bullet can display words in another order than it holds; zero-width
-spaces, word joiners and the byte-order mark hide inside words (``pay\u200bpal``); Unicode tag
+spaces, word joiners, soft hyphens (a hyphenation hint: ``Bundes\u00adregierung`` must match
+"Bundesregierung") and the byte-order mark hide inside words (``pay\u200bpal``); Unicode tag
 characters carry invisible ASCII. None of them belongs in a quoted sentence. The zero-width
 (non-)joiners U+200C/U+200D stay: Persian, Hindi and emoji sequences need them, and they
 neither reorder nor hide text. Other control characters (C0/C1 except whitespace) go too.
@@ -11,7 +12,7 @@ neither reorder nor hide text. Other control characters (C0/C1 except whitespace
 from __future__ import annotations
 
 _INVISIBLE = (
-    [0x061C, 0x180E, 0x200B, 0x200E, 0x200F, 0xFEFF]  # letter marks, zero-width space, BOM
+    [0x00AD, 0x061C, 0x180E, 0x200B, 0x200E, 0x200F, 0xFEFF]  # soft hyphen, marks, ZWSP, BOM
     + list(range(0x202A, 0x202F))  # LRE RLE PDF LRO RLO
     + list(range(0x2060, 0x2065))  # word joiner, invisible operators
     + list(range(0x2066, 0x206A))  # LRI RLI FSI PDI
