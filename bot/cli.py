@@ -291,8 +291,10 @@ def render_text(summary: Summary) -> str:
 
 def render_json(summary: Summary) -> str:
     """The ``--json`` object: title, url, language, bullets, words (of the cleaned text), and
-    bullets_requested with bullets_note (null, or why there are fewer bullets), and
-    key_points_source ("publisher" or "summary")."""
+    bullets_requested with bullets_note (null, or why there are fewer bullets),
+    key_points_source ("publisher" or "summary") and bullet_links (text-fragment links)."""
+    from bot.summarize.links import bullet_links  # only when summarising: keeps --help light
+
     article = summary.article
     payload: dict[str, Any] = {
         "title": article.title,
@@ -305,5 +307,7 @@ def render_json(summary: Summary) -> str:
         # "publisher": the page's own key-points list, verbatim; "summary": sentences we chose
         "key_points_source": "publisher" if summary.from_publisher else "summary",
         "authors": list(article.authors),  # a paper's (arXiv, PDF metadata); [] for pages
+        # each bullet's link to its sentence in the article (null without an article URL)
+        "bullet_links": bullet_links(summary),
     }
     return json.dumps(payload, ensure_ascii=False)

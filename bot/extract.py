@@ -5,8 +5,10 @@ trafilatura extracts the body in its fast mode (no built-in fallback, no comment
 fallback runs a second extractor on every page, which costs more than it gains. Our own
 cleanup removes the repeated headline and boilerplate runs, and readability is asked for a
 second opinion only on the few pages where a cheap signal says trafilatura failed (see
-``bot.extraction.second_opinion``). On the extraction benchmark this is both more accurate
-and faster than ``trafilatura.extract`` with default settings (``bench/bench_extraction.py``).
+``bot.extraction.second_opinion``); when that signal says fast mode took the wrong block (a
+menu, a list of links), trafilatura's full path is tried first. On both extraction benchmarks
+this is compared with ``trafilatura.extract`` with default settings
+(``bench/bench_extraction.py``; figures in the README).
 """
 
 from __future__ import annotations
@@ -16,12 +18,18 @@ import logging
 import trafilatura
 from lxml.html import HtmlElement
 
-from bot.extraction.blocks import Block, from_trafilatura
+from bot.extraction.blocks import Block, from_trafilatura, total_words
 from bot.extraction.cleanup import strip_headline, trim_boilerplate
 from bot.extraction.key_points import read_key_points, without_key_points
 from bot.extraction.metadata import PageMetadata, read_metadata
 from bot.extraction.page import PageSignals, parse_html
-from bot.extraction.second_opinion import doubt, readability_blocks, vote
+from bot.extraction.second_opinion import (
+    TOO_SHORT_WORDS,
+    doubt,
+    readability_blocks,
+    vote,
+    wrong_block,
+)
 from bot.models import Article
 from bot.quality import explain_empty
 
@@ -29,14 +37,18 @@ __all__ = ["extract", "extract_blocks"]
 
 log = logging.getLogger(__name__)
 
+# Doubts that mean fast mode took the wrong block (a menu, a list): its full path, which
+# compares candidates, usually finds the article there (see ``_fuller_blocks``).
+FULLER_PATH_REASONS = frozenset({"links", "list"})
 
-def _trafilatura_blocks(tree: HtmlElement, url: str | None) -> list[Block]:
+
+def _trafilatura_blocks(tree: HtmlElement, url: str | None, fast: bool = True) -> list[Block]:
     """trafilatura's main-text blocks of ``tree`` (which it may prune); [] if it fails."""
     try:
         document = trafilatura.bare_extraction(
             tree,
             url=url,
-            fast=True,  # skip trafilatura's own readability/justext comparison
+            fast=fast,  # True: skip trafilatura's own readability/justext comparison
             include_comments=False,  # reader comments are not the article
             with_metadata=False,  # read separately, far cheaper (bot.extraction.metadata)
         )
@@ -44,6 +56,21 @@ def _trafilatura_blocks(tree: HtmlElement, url: str | None) -> list[Block]:
         log.warning("trafilatura failed on %s", url, exc_info=True)
         return []
     return from_trafilatura(getattr(document, "body", None))
+
+
+def _fuller_blocks(
+    html: str, url: str | None, metadata: PageMetadata, page: PageSignals
+) -> list[Block] | None:
+    """trafilatura's full path (with its own fallback comparison) on a fresh parse, when its
+    result reads as an article; ``None`` when it does not either."""
+    tree = parse_html(html)
+    if tree is None:
+        return None
+    blocks = _trafilatura_blocks(tree, url, fast=False)
+    blocks = trim_boilerplate(strip_headline(blocks, metadata.title_variants), page.links)
+    if total_words(blocks) < TOO_SHORT_WORDS or wrong_block(blocks, page):
+        return None
+    return blocks
 
 
 def extract_blocks(html: str, url: str | None = None) -> tuple[list[Block], PageMetadata]:
@@ -64,7 +91,12 @@ def _read_page(html: str, url: str | None) -> tuple[list[Block], PageMetadata, t
     # trafilatura may prune the tree it is given: everything above reads it first
     blocks = _trafilatura_blocks(tree, url)
     blocks = trim_boilerplate(strip_headline(blocks, metadata.title_variants), page.links)
-    if doubt(blocks, page):
+    reason = doubt(blocks, page)
+    if reason in FULLER_PATH_REASONS:
+        fuller = _fuller_blocks(html, url, metadata, page)
+        if fuller is not None:
+            blocks, reason = fuller, None
+    if reason:
         theirs = readability_blocks(html)
         theirs = trim_boilerplate(strip_headline(theirs, metadata.title_variants), page.links)
         blocks = vote(blocks, theirs)

@@ -30,6 +30,7 @@ from bot.observability.metrics import (
 from bot.pdf import arxiv_abstract_url, arxiv_article, pdf_article, read_pdf
 from bot.quality import check_article
 from bot.summarize import summarize
+from bot.text.detect import detect_language
 from bot.workers import run_in_worker
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def summarize_html(
     method: str = DEFAULT_METHOD,
 ) -> Summary:
     """Key points of the article in ``html``; ``NoArticle``/``Paywalled`` when there is none."""
-    article = extract(html, url)
+    article = in_its_language(extract(html, url))
     with _keeping(article):
         checked = check_article(html, article)
         return _with_bullets(summarize(checked, bullets=bullets, method=method))
@@ -61,7 +62,7 @@ def summarize_page(html: str, url: str, bullets: int, method: str) -> tuple[Summ
 
     start = time.perf_counter()
     paper = arxiv_article(html, url) if arxiv_abstract_url(url) else None
-    article = paper or extract(html, url)
+    article = paper or in_its_language(extract(html, url))
     with _keeping(dataclasses.replace(article, url=url)):
         article = paper or check_article(html, article)
         extracted = time.perf_counter()
@@ -77,7 +78,7 @@ def summarize_pdf(data: bytes, url: str, bullets: int, method: str) -> tuple[Sum
     """A fetched PDF's summary, as ``summarize_page`` for a page: its first pages read within
     limits (``bot.pdf``), a paper's abstract and introduction first. ``NoTextLayer`` for a scan."""
     start = time.perf_counter()
-    article = pdf_article(read_pdf(data), url)
+    article = in_its_language(pdf_article(read_pdf(data), url))
     extracted = time.perf_counter()
     with _keeping(article):
         summary = _with_bullets(summarize(article, bullets=bullets, method=method))
@@ -94,9 +95,19 @@ def summarize_text(
     """Key points of plain text; paragraphs are separated by blank lines. The text is
     cleaned like an extracted page (ads, sign-up prompts, link lists) before any method sees
     it (``bot.extraction.plain_text``)."""
-    article = text_article(bound_text(text), title)
+    article = in_its_language(text_article(bound_text(text), title))
     with _keeping(article):
         return _with_bullets(summarize(article, bullets=bullets, method=method))
+
+
+def in_its_language(article: Article) -> Article:
+    """``article`` with the language its text is in: the markup's, unless the text clearly
+    says otherwise (``bot.text.detect``); sentence splitting, stemming, stop words and the
+    boilerplate filters all follow it."""
+    language = detect_language(article.text, article.language)
+    return (
+        article if language == article.language else dataclasses.replace(article, language=language)
+    )
 
 
 @contextmanager

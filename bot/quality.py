@@ -8,7 +8,8 @@ Vocabulary checks therefore only apply to short texts (or to the page ``<title>`
 * bot check / challenge, login wall (short)       → ``Paywalled`` (we cannot get past it)
 * schema.org ``isAccessibleForFree: false``       → ``Paywalled`` if short, else ``is_preview``
 * cookie wall, error page, JavaScript-app stub    → ``NoArticle``
-* too few words, or mostly labels (menus, link lists) rather than sentences → ``NoArticle``
+* too few words, or mostly labels (menus, link lists) rather than sentences → ``NoArticle``;
+  a short text (15–39 words) passes when it is all sentences: a news brief, one or two points
 
 Thresholds are in words: ``\\w+`` tokens, except that Chinese and Japanese, written without
 spaces, count one word per two characters (their average word length). The length limits sit
@@ -27,6 +28,10 @@ from bot.models import Article
 
 # Fewer words than this cannot give three key points (about three short sentences).
 MIN_ARTICLE_WORDS = 40
+# A news brief shorter than that still gives one or two key points when it is all prose: at
+# least this many words, and BRIEF_PROSE_SHARE of them in sentences (labels would be a menu).
+MIN_BRIEF_WORDS = 15
+BRIEF_PROSE_SHARE = 0.8
 # A challenge, login wall or error page says what it is in fewer words than this.
 SHORT_PAGE_WORDS = 150
 # Consent dialogs with their partner lists run longer; still far shorter than articles.
@@ -136,6 +141,19 @@ def _prose_share(paragraphs: tuple[str, ...], counts: list[int]) -> float:
     return prose / total if total else 0.0
 
 
+def _is_brief(paragraphs: tuple[str, ...], counts: list[int]) -> bool:
+    """A short text that is a news brief: enough words, nearly all of them in sentences, and
+    at least one full sentence (a paragraph that is long enough *and* ends like one)."""
+    return (
+        sum(counts) >= MIN_BRIEF_WORDS
+        and _prose_share(paragraphs, counts) >= BRIEF_PROSE_SHARE
+        and any(
+            words >= PROSE_MIN_WORDS and _SENTENCE_END.search(paragraph.strip())
+            for paragraph, words in zip(paragraphs, counts, strict=True)
+        )
+    )
+
+
 def prose_share(paragraphs: tuple[str, ...]) -> float:
     """Share of words in paragraphs that read as prose (long enough, or ending a sentence)."""
     return _prose_share(paragraphs, [count_words(p) for p in paragraphs])
@@ -195,7 +213,7 @@ def check_article(html: str, article: Article) -> Article:
         if words < MIN_PREVIEW_WORDS:
             raise Paywalled()
         article = dataclasses.replace(article, is_preview=True)
-    if words < MIN_ARTICLE_WORDS:
+    if words < MIN_ARTICLE_WORDS and not _is_brief(article.paragraphs, counts):
         raise NoArticle("The page has too little text to summarise.")
     if _prose_share(article.paragraphs, counts) < MIN_PROSE_SHARE:
         raise NoArticle("The page is mostly menus or lists of links, not an article.")

@@ -153,6 +153,9 @@ def make_executor(workers: int) -> Executor | None:
 
 def _load_pipeline() -> None:
     import bot.pipeline  # noqa: F401  (the import is the work: trafilatura, lxml, sumy, numpy)
+    from bot.text.detect import warm_up
+
+    warm_up()  # the language model (~0.5 s), loaded lazily otherwise
 
 
 async def warm_up(executor: Executor | None) -> None:

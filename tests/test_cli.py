@@ -33,12 +33,13 @@ def test_summarize_html_file_prints_title_then_bullets(capsys: pytest.CaptureFix
 
 def test_summarize_json_has_the_contract_keys(capsys: pytest.CaptureFixture[str]) -> None:
     """--json prints one object with title, url, language, bullets and words (plus the
-    added bullets_requested, bullets_note, key_points_source and authors)."""
+    added bullets_requested, bullets_note, key_points_source, authors and bullet_links)."""
     assert main(["summarize", str(FIXTURES / "article.html"), "--json", "--bullets", "2"]) == 0
     payload = json.loads(capsys.readouterr().out)
     contract = {"title", "url", "language", "bullets", "words"}
-    added = {"bullets_requested", "bullets_note", "key_points_source", "authors"}
+    added = {"bullets_requested", "bullets_note", "key_points_source", "authors", "bullet_links"}
     assert set(payload) == contract | added
+    assert [link.split("#:~:text=")[0] for link in payload["bullet_links"]] == [payload["url"]] * 2
     assert payload["key_points_source"] == "summary" and payload["authors"] == []
     assert payload["bullets_requested"] == 2 and payload["bullets_note"] is None
     assert payload["url"] == "https://news.example.com/2026/11/acme-robot-folds-boxes"

@@ -7,6 +7,9 @@ Runs against SQLite always and against PostgreSQL on 127.0.0.1:5432 when it is r
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import logging
+import time as time_module
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,9 +20,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.digest.model import Digest
-from bot.digest.runner import RunResult
+from bot.digest.runner import DigestRun, RunResult
 from bot.digest.schedule import Schedule
-from bot.digest.scheduler import DigestScheduler, OnPosted
+from bot.digest.scheduler import DigestScheduler
 from bot.digest.settings import DigestSettings
 from bot.digest.store import DigestStore
 from bot.store.db import init_db, make_engine
@@ -40,9 +43,7 @@ class FakeJob:
         self.fail_times = fail_times
         self.delay = delay
 
-    async def __call__(
-        self, channel_id: str, tz: str, now: datetime, on_posted: OnPosted
-    ) -> RunResult:
+    async def __call__(self, channel_id: str, tz: str, now: datetime, run: DigestRun) -> RunResult:
         await asyncio.sleep(self.delay)
         if self.fail_times:
             self.fail_times -= 1
@@ -52,7 +53,7 @@ class FakeJob:
             return RunResult(digest, None)
         ts = f"ts-{len(self.posts)}"
         self.posts.append(channel_id)
-        await on_posted(ts)
+        await run.header_posted(ts)
         return RunResult(digest, ts)
 
 
@@ -210,3 +211,65 @@ async def test_scheduler_across_berlin_spring_forward_posts_each_day_once(
         days += [o.local_date for o in await scheduler.tick(start + timedelta(minutes=15 * step))]
     assert days == [date(2026, 3, 28), date(2026, 3, 29), date(2026, 3, 30)]
     assert len(job.posts) == 3
+
+
+async def test_slow_build_keeps_its_claim_by_renewing_the_lease(engine: AsyncEngine) -> None:
+    """A build three times longer than the lease is never taken over: the owner renews it."""
+    store = await scheduled_store(engine)
+    settings = dataclasses.replace(SETTINGS, claim_lease=timedelta(seconds=0.6))
+    started = time_module.monotonic()
+
+    def clock() -> datetime:  # the digest's time, moving with real time (leases are real)
+        return DUE + timedelta(seconds=time_module.monotonic() - started)
+
+    slow, eager = FakeJob(delay=1.8), FakeJob()
+    owner = DigestScheduler(store, slow, settings, clock=clock, owner="slow")
+    other = DigestScheduler(store, eager, settings, clock=clock, owner="other")
+    building = asyncio.create_task(owner.tick())
+    while await store.run_state("C1", DAY) is None:  # let the slow one claim first
+        await asyncio.sleep(0.01)
+    while not building.done():
+        await other.tick()
+        await asyncio.sleep(0.1)
+    assert [o.state for o in building.result()] == ["posted"]
+    assert slow.posts == ["C1"] and eager.posts == []
+    claim = await store.run_state("C1", DAY)
+    assert claim is not None and claim.owner == "slow" and claim.attempts == 1
+
+
+async def test_failure_after_the_header_never_posts_a_second_one(engine: AsyncEngine) -> None:
+    """A job that raises after its header went out is recorded as posted, not retried."""
+    store = await scheduled_store(engine)
+
+    class FailsAfterHeader(FakeJob):
+        async def __call__(
+            self, channel_id: str, tz: str, now: datetime, run: DigestRun
+        ) -> RunResult:
+            self.posts.append(channel_id)
+            await run.header_posted(f"ts-{len(self.posts)}")
+            raise RuntimeError("database trigger says no")
+
+    job = FailsAfterHeader()
+    scheduler = DigestScheduler(store, job, SETTINGS)
+    states = [o.state for m in range(4) for o in await scheduler.tick(DUE + timedelta(minutes=m))]
+    assert job.posts == ["C1"] and states == ["posted"]
+    claim = await store.run_state("C1", DAY)
+    assert claim is not None and claim.state == "posted" and claim.message_ts == "ts-1"
+
+
+async def test_claims_posts_skips_and_take_overs_are_logged_at_info(
+    engine: AsyncEngine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One INFO line each for a claim, a post, a quiet skip and a take-over."""
+    store = await scheduled_store(engine)
+    await store.set_schedule("C2", "T1", BERLIN_0830, DUE)
+    await store.claim_run("C2", DAY, "dead", DUE, SETTINGS.claim_lease, 3)
+    caplog.set_level(logging.INFO, logger="bot.digest.scheduler")
+    await DigestScheduler(store, FakeJob(), SETTINGS).tick(DUE + SETTINGS.claim_lease)
+    await store.set_schedule("C3", "T1", BERLIN_0830, DUE)
+    await DigestScheduler(store, FakeJob(quiet=True), SETTINGS).tick(DUE + SETTINGS.claim_lease)
+    lines = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    assert "digest claimed: C1 on 2026-11-30" in lines
+    assert "digest take-over: C2 on 2026-11-30, attempt 2" in lines
+    assert any(line.startswith("digest posted: C1 on 2026-11-30") for line in lines)
+    assert "digest skipped, no new stories: C3 on 2026-11-30" in lines

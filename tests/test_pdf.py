@@ -20,7 +20,7 @@ from fakes.pdfs import (
     wrap,
 )
 
-from bot.errors import NoArticle, NoTextLayer, NotAWebPage, TooComplex, TooLarge
+from bot.errors import NoArticle, NotAWebPage, NoTextLayer, TooComplex, TooLarge
 from bot.fetch import Fetcher, FetchSettings
 from bot.pdf import pdf_article, read_pdf
 from bot.pipeline import summarize_pdf, summarize_url

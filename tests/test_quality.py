@@ -98,9 +98,17 @@ def test_long_article_mentioning_wall_words_passes() -> None:
 
 
 def test_short_text_raises_no_article() -> None:
-    """Fewer than forty words cannot be summarised."""
+    """Fewer than fifteen words, or a short text that is not all sentences, is too little."""
     with pytest.raises(NoArticle, match="too little"):
-        check_article("", Article(paragraphs=(SENTENCE, SENTENCE)))
+        check_article("", Article(paragraphs=("The council met on Monday.",)))
+    with pytest.raises(NoArticle, match="too little"):
+        check_article("", Article(paragraphs=(SENTENCE, "Home", "News", "Sport", "Weather")))
+
+
+def test_short_brief_made_of_sentences_passes() -> None:
+    """A news brief under forty words that is all sentences is an article, not a refusal."""
+    article = Article(paragraphs=(SENTENCE, SENTENCE.replace("Monday", "Tuesday")))
+    assert check_article("", article) == article
 
 
 def test_menu_like_text_raises_no_article() -> None:

@@ -292,6 +292,7 @@ async def test_extensions_add_share_hooks_and_subcommands(tmp_path: Path) -> Non
         await send(
             h, slash_command("digest now", h.slack.response_url("d"), channel="C9"), form=True
         )
+        await h.settle()  # commands run after their ack: auto mode is off once they are done
         event = link_message(URL, channel="C9")
         assert await send(h, event_callback(event)) == 200
         await h.settle()

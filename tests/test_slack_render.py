@@ -56,8 +56,9 @@ def test_pings_in_article_text_are_escaped_where_slack_parses_markup() -> None:
     for text in mrkdwn_and_text:
         assert "<!channel>" not in text and "<@U1>" not in text and "<!here>" not in text
     # rich_text "text" elements are literal in Slack; no mention/broadcast elements are emitted
+    # (the only other element is the small link to the bullet's sentence)
     element_types = {e["type"] for e in message.blocks[1]["elements"][0]["elements"][0]["elements"]}
-    assert element_types == {"text"}
+    assert element_types == {"text", "link"}
 
 
 def test_link_target_cannot_break_out_of_angle_brackets() -> None:

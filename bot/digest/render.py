@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.digest.model import Digest, DigestStory
+from bot.text.text_fragments import text_directive, with_fragment
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -112,7 +113,12 @@ def render_thread_reply(story: DigestStory, number: int) -> str:
     """The full key points of one story, posted in the digest's thread."""
     lines = [f"*{number}. {link(story.url, truncate(story.title, MAX_TITLE))}*"]
     points = story.bullets or ((story.best_line,) if story.best_line else ())
-    lines += [f"• {escape(truncate(p, MAX_LINE))}" for p in points]
+    # Each key point of a read article ends in a small link to its sentence on the page.
+    lines += [
+        f"• {escape(truncate(p, MAX_LINE))}"
+        + (f" {link(with_fragment(story.url, text_directive(p)), '↗')}" if story.bullets else "")
+        for p in points
+    ]
     if not story.bullets:
         lines.append("_The article could not be read; this is the feed's own summary._")
     return truncate_mrkdwn("\n".join(lines), MAX_SECTION_TEXT)

@@ -71,7 +71,7 @@ async def build_digest(
     read: dict[str, Summary] = {}  # articles already summarised (shared links read ahead)
     shared = await store.shared_links(channel_id, since) if store else []
     shared_items = await _readable_shared(
-        shared_link_items(shared[-settings.shared_read_ahead :]), summarise, limit, read
+        shared_link_items(shared[-settings.shared_read_ahead :]), summarise, limit, read, problems
     )
     items = [*fetched.items, *shared_items]
     seen = await store.seen_keys(channel_id, _identities(items)) if store else set()
@@ -139,6 +139,7 @@ async def _readable_shared(
     summarise: Summariser,
     limit: asyncio.Semaphore,
     read: dict[str, Summary],
+    problems: list[str],
 ) -> list[FeedItem]:
     """Shared links whose page can be read, titled with the article's own title. Read before
     ranking: a link to a 404 page must not lend its story an extra source."""
@@ -147,10 +148,12 @@ async def _readable_shared(
         async with limit:
             try:
                 summary = await summarise(item.url)
-            except KeypointsError:
+            except KeypointsError as exc:
+                problems.append(f"{item.url}: {exc.message}")
                 return None
             except Exception:
                 log.exception("digest shared link failed")
+                problems.append(f"{item.url}: unexpected error")
                 return None
         if not summary.bullets:
             return None

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.digest.parsing import FeedParse, parse_inline
-from bot.digest.runner import RunResult, Summariser, run_digest
+from bot.digest.runner import DigestRun, RunResult, Summariser, run_digest
 from bot.digest.schedule import due_run
 from bot.digest.settings import DigestSettings
 from bot.digest.sources import FeedFetcher
@@ -30,8 +30,9 @@ from bot.slack.tenancy import team_scope
 log = logging.getLogger(__name__)
 
 OnPosted = Callable[[str], Awaitable[None]]
-DigestJob = Callable[[str, str, datetime, OnPosted], Awaitable[RunResult]]
-"""``job(channel_id, tz, now, on_posted)``: build and post one channel's digest as of ``now``."""
+DigestJob = Callable[[str, str, datetime, DigestRun], Awaitable[RunResult]]
+"""``job(channel_id, tz, now, run)``: build and post one channel's digest as of ``now``
+(``run.save`` before posting, ``run.header_posted`` right after the header)."""
 
 Clock = Callable[[], datetime]
 
@@ -47,7 +48,7 @@ def digest_job(
 ) -> DigestJob:
     """The production job: ``run_digest`` with its collaborators bound."""
 
-    async def job(channel_id: str, tz: str, now: datetime, on_posted: OnPosted) -> RunResult:
+    async def job(channel_id: str, tz: str, now: datetime, run: DigestRun) -> RunResult:
         return await run_digest(
             channel_id,
             client=client,
@@ -57,8 +58,8 @@ def digest_job(
             settings=settings,
             now=now,
             tz=tz,
-            on_posted=on_posted,
             parse=parse,
+            run=run,
         )
 
     return job
@@ -139,22 +140,97 @@ class DigestScheduler:
         )
         if not claimed:
             return None
+        claim = await store.run_state(channel, day)
+        attempt = claim.attempts if claim else 1
+        if attempt > 1:
+            log.info("digest take-over: %s on %s, attempt %d", channel, day, attempt)
+        else:
+            log.info("digest claimed: %s on %s", channel, day)
+        header: list[str] = []  # set once this run's header is out: never post another
 
-        async def posted(ts: str) -> None:
-            await store.finish_run(channel, day, self.owner, "posted", now, ts)
+        async def save(payload: str) -> None:
+            await store.save_payload(channel, day, self.owner, payload, now)
 
+        async def header_posted(ts: str) -> None:
+            header.append(ts)
+            await store.mark_header(channel, day, self.owner, ts, now)
+
+        run = DigestRun(
+            marker=f"{channel}/{day.isoformat()}",
+            oldest=due.at - timedelta(minutes=1),
+            payload=claim.payload if claim else None,
+            header_ts=claim.message_ts if claim else None,
+            save=save,
+            header_posted=header_posted,
+        )
+        work = asyncio.create_task(self._job_in_scope(entry, now, run))
+        keeper = asyncio.create_task(self._keep_lease(channel, day, work, header))
         try:
-            with team_scope(entry.team_id):  # OAuth: post with this workspace's token
-                result = await self._job(channel, entry.schedule.tz, now, posted)
-        except Exception:
-            # Give the claim back at once: the next tick retries, up to max_attempts.
-            log.exception("digest for %s on %s failed", channel, day)
-            DIGESTS_POSTED.labels("failed").inc()
-            await store.release_run(channel, day, self.owner, now)
-            return TickOutcome(channel, day, "failed")
-        if not result.posted:
-            await store.finish_run(channel, day, self.owner, "quiet", now)
-        self._finished.add((channel, day))
+            result = await work
+        except asyncio.CancelledError:
+            this = asyncio.current_task()
+            if this is not None and this.cancelling():
+                raise  # shutdown: a take-over finishes the run (see _failed)
+            return None  # the keeper stopped the work: another replica took the claim over
+        except Exception as exc:
+            return await self._failed(channel, day, now, header, exc)
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
         state = "posted" if result.posted else "quiet"
+        await store.finish_run(channel, day, self.owner, state, now, result.ts)
+        self._finished.add((channel, day))
+        if result.posted:
+            log.info("digest posted: %s on %s (ts %s)", channel, day, result.ts)
+        else:
+            log.info("digest skipped, no new stories: %s on %s", channel, day)
         DIGESTS_POSTED.labels(state).inc()
         return TickOutcome(channel, day, state)
+
+    async def _job_in_scope(
+        self, entry: ChannelSchedule, now: datetime, run: DigestRun
+    ) -> RunResult:
+        with team_scope(entry.team_id):  # OAuth: post with this workspace's token
+            return await self._job(entry.channel_id, entry.schedule.tz, now, run)
+
+    async def _failed(
+        self, channel: str, day: date, now: datetime, header: list[str], exc: Exception
+    ) -> TickOutcome:
+        store = self._store
+        if header:
+            # Something is in the channel: finishing it is the only retry allowed. Record it as
+            # posted; if even that fails, the lease runs out and a take-over finds the header
+            # (claim row or message metadata) and completes its thread, never a second header.
+            log.error("digest for %s on %s failed after posting: %s", channel, day, exc)
+            with contextlib.suppress(Exception):
+                await store.finish_run(channel, day, self.owner, "posted", now, header[0])
+                self._finished.add((channel, day))
+            DIGESTS_POSTED.labels("posted").inc()
+            return TickOutcome(channel, day, "posted")
+        # Nothing posted: give the claim back at once; the next tick retries, up to max_attempts.
+        log.error("digest for %s on %s failed", channel, day, exc_info=exc)
+        DIGESTS_POSTED.labels("failed").inc()
+        await store.release_run(channel, day, self.owner, now)
+        return TickOutcome(channel, day, "failed")
+
+    async def _keep_lease(
+        self, channel: str, day: date, work: asyncio.Task[RunResult], header: list[str]
+    ) -> None:
+        """Renew the claim every third of its lease while the digest is built and posted, so a
+        slow build is never taken over. Each renewal is its own decision, on the injected clock."""
+        lease = self._settings.claim_lease
+        while True:
+            await asyncio.sleep(lease.total_seconds() / 3)
+            try:
+                renewed = await self._store.renew_run(
+                    channel, day, self.owner, lease, self._clock()
+                )
+            except Exception:
+                log.exception("could not renew the digest claim of %s on %s", channel, day)
+                continue
+            if not renewed:
+                log.warning("digest claim of %s on %s was taken over", channel, day)
+                if not header:  # the new owner posts it; stop before posting a second one
+                    work.cancel()
+                return

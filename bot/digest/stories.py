@@ -184,22 +184,27 @@ def choose_stories(
         (_group(g, now) for g in group_stories(new_items(recent, seen), threshold)),
         key=lambda g: (-g.score, g.lead.title),
     )
-    return cap_per_source(ranked, per_source)[:top_n], ranked
+    return cap_per_source(ranked, per_source, top_n), ranked
 
 
-def cap_per_source(ranked: Sequence[StoryGroup], per_source: int) -> list[StoryGroup]:
-    """``ranked`` without the stories past the ``per_source``-th of any one source (0: all),
-    so one busy feed or a PR wire cannot fill the digest."""
+def cap_per_source(ranked: Sequence[StoryGroup], per_source: int, top_n: int) -> list[StoryGroup]:
+    """The first ``top_n`` of ``ranked`` taking at most ``per_source`` stories of any one shown
+    source (0: no cap), so one busy feed or a PR wire cannot fill the digest. The capped
+    stories follow, best first, and are used only when the other sources cannot fill
+    ``top_n`` (a channel with one feed still gets its top N)."""
     if per_source <= 0:
-        return list(ranked)
+        return list(ranked[:top_n])
     taken: dict[str, int] = {}
-    kept: list[StoryGroup] = []
+    within: list[StoryGroup] = []
+    over: list[StoryGroup] = []
     for group in ranked:
         source = group.lead.shown_source
         if taken.get(source, 0) < per_source:
             taken[source] = taken.get(source, 0) + 1
-            kept.append(group)
-    return kept
+            within.append(group)
+        else:
+            over.append(group)
+    return [*within, *over][:top_n]
 
 
 def _group(items: list[FeedItem], now: datetime) -> StoryGroup:

@@ -36,9 +36,10 @@ def normalize_markup(tree: HtmlElement) -> None:
         elif tag == "script":
             if _is_tex(element):
                 tex.append(element)
-        elif "MathJax" in (element.get("class") or ""):
-            if set((element.get("class") or "").split()) & _MATHJAX_RENDERED:
-                doomed.append(element)
+        elif "MathJax" in (classes := element.get("class") or "") and (
+            set(classes.split()) & _MATHJAX_RENDERED
+        ):
+            doomed.append(element)
     for script in tex:
         formula = (script.text or "").strip()
         script.tag = "span"

@@ -9,6 +9,10 @@ outright:
 * **recall** – the page's long ``<p>`` paragraphs hold over twice the text we kept:
   part of the article was missed (articles split over several containers);
 
+* **wrong block** – most of the words are link text, or most are labels rather than sentences:
+  trafilatura's fast mode returned a menu or a list (``bot.extract`` then tries trafilatura's
+  fuller path first, see ``wrong_block``);
+
 plus the trivial one, an (almost) empty result. When one fires, the two outputs vote; the
 measure of agreement is the share of one text's 3-word shingles found in the other:
 
@@ -28,6 +32,7 @@ from readability import Document
 
 from bot.extraction.blocks import WORD, Block, from_html, total_words
 from bot.extraction.page import PageSignals, parse_html
+from bot.quality import prose_share
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +51,37 @@ SUPPORTED = 0.5  # a block is supported when most of it appears in the other tex
 BLOB_SHRINK = 0.8  # readability's text must be clearly shorter than our blob
 RECALL_GROWTH = 1.5  # readability's text must be clearly longer than ours
 SHINGLE = 3
+# A result whose words are mostly link text is a menu, a scores box or a "SECTIONS" list.
+LINK_DENSE = 0.5
+# ... and so is one where under this share of the words are in sentences (bot.quality).
+LIST_PROSE_SHARE = 0.5
+
+
+def link_share(blocks: list[Block], page: PageSignals) -> float:
+    """Share of the words of ``blocks`` that are link text on the page."""
+    words = total_words(blocks)
+    linked = sum(page.links.coverage(block.text) * block.words for block in blocks)
+    return linked / words if words else 0.0
+
+
+def wrong_block(blocks: list[Block], page: PageSignals) -> str | None:
+    """Why ``blocks`` look like navigation rather than an article ("links", "list"), if so."""
+    if link_share(blocks, page) > LINK_DENSE:
+        return "links"
+    if prose_share(tuple(block.text for block in blocks)) < LIST_PROSE_SHARE:
+        return "list"
+    return None
 
 
 def doubt(blocks: list[Block], page: PageSignals) -> str | None:
-    """Why trafilatura's blocks need a second opinion ("empty", "structure", "recall"), if so."""
+    """Why trafilatura's blocks need a second opinion ("empty", "links", "list", "structure",
+    "recall"), if so."""
     words = total_words(blocks)
     if words < TOO_SHORT_WORDS:
         return "empty"
+    wrong = wrong_block(blocks, page)
+    if wrong:
+        return wrong
     if words >= BLOB_MIN_WORDS and max(block.words for block in blocks) > BLOB_SHARE * words:
         return "structure"
     if sum(len(block.text) for block in blocks) < RECALL_SHARE * page.long_paragraph_chars:

@@ -16,6 +16,7 @@ from concurrent.futures import Executor
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
@@ -46,6 +47,7 @@ from bot.workers import make_executor, warm_up
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE_SECONDS = 20.0
+WEB_API_TIMEOUT = 30.0  # slack_sdk's own default per call
 # What the app asks for when installed (keep in step with deploy/slack-manifest.yml).
 BOT_SCOPES = (
     "app_mentions:read",
@@ -91,10 +93,17 @@ def retry_handlers() -> list[AsyncRetryHandler]:
     ]
 
 
-def build_web_client(settings: Settings) -> AsyncWebClient:
-    """The bot's Web API client, pointed at ``SLACK_API_URL`` (Slack, or a local stand-in)."""
+def build_web_client(
+    settings: Settings, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
+    """The bot's Web API client, pointed at ``SLACK_API_URL`` (Slack, or a local stand-in).
+    Given ``session``, every call reuses its connections (without one, slack_sdk opens and
+    closes a connection per call: a burst of replies then costs the acks a TCP set-up each)."""
     return AsyncWebClient(
-        token=settings.bot_token, base_url=settings.api_url, retry_handlers=retry_handlers()
+        token=settings.bot_token,
+        base_url=settings.api_url,
+        retry_handlers=retry_handlers(),
+        session=session,
     )
 
 
@@ -160,7 +169,10 @@ async def running_bot(
             from bot.fetch.urls import canonicalize_url
 
             canonicalize = canonicalize_url
-        client = build_web_client(settings)
+        session = await stack.enter_async_context(
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=WEB_API_TIMEOUT))
+        )
+        client = build_web_client(settings, session)
         app = build_app(settings, client, engine)
         installations = app.installation_store if settings.oauth else None
         clients = (

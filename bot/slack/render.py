@@ -19,12 +19,14 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.models import Summary
+from bot.summarize.links import bullet_links
 from bot.text.invisible import strip_invisible
 
 GENERIC_FAILURE = "Sorry, something went wrong while reading that link. Please try again later."
 
 _TITLE_LIMIT = 250
 _BULLET_LIMIT = 1200
+SOURCE_LINK_LABEL = "↗"  # the small link after each bullet to its sentence in the article
 # Slack's mrkdwn formatting marks → lookalikes that format nothing (mrkdwn has no escape).
 _MRKDWN_MARKS = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"})
 
@@ -62,6 +64,7 @@ def summary_message(summary: Summary, posted_url: str) -> SlackMessage:
     title = page_text(_clip(article.title or url, _TITLE_LIMIT))
     heading = f"*<{safe_link_target(url)}|{title}>*"
     bullets = [_clip(b, _BULLET_LIMIT) for b in summary.bullets]
+    links = bullet_links(summary, posted_url)
     context = context_line(summary)
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": heading}},
@@ -72,8 +75,8 @@ def summary_message(summary: Summary, posted_url: str) -> SlackMessage:
                     "type": "rich_text_list",
                     "style": "bullet",
                     "elements": [
-                        {"type": "rich_text_section", "elements": [{"type": "text", "text": b}]}
-                        for b in bullets
+                        {"type": "rich_text_section", "elements": _bullet_elements(b, link)}
+                        for b, link in zip(bullets, links, strict=True)
                     ],
                 }
             ],
@@ -82,6 +85,16 @@ def summary_message(summary: Summary, posted_url: str) -> SlackMessage:
     ]
     text = "\n".join([f"Key points: {title}", *(f"• {page_text(b)}" for b in bullets)])
     return SlackMessage(text=text, blocks=blocks)
+
+
+def _bullet_elements(bullet: str, link: str | None) -> list[dict[str, Any]]:
+    """The bullet's text, then a small link to its sentence in the article (not the whole
+    bullet in link blue: the bullet stays readable, the link is there to check it)."""
+    elements: list[dict[str, Any]] = [{"type": "text", "text": bullet}]
+    if link:
+        elements.append({"type": "text", "text": " "})
+        elements.append({"type": "link", "url": link, "text": SOURCE_LINK_LABEL})
+    return elements
 
 
 def context_line(summary: Summary) -> str:
@@ -130,7 +143,8 @@ def as_plain_text(text: str, blocks: list[dict[str, Any]] | None) -> str:
         elif kind == "rich_text":
             for element in block.get("elements", []):
                 for item in element.get("elements", []):
-                    words = "".join(str(e.get("text", "")) for e in item.get("elements", []))
+                    parts = [e for e in item.get("elements", []) if e.get("type") == "text"]
+                    words = "".join(str(e.get("text", "")) for e in parts).rstrip()
                     lines.append(f"• {words}")
         elif kind == "context":
             lines.append(" ".join(_unescape(str(e.get("text", ""))) for e in block["elements"]))

@@ -101,7 +101,8 @@ def http_app(bot: Bot, *, events: bool = True) -> web.Application:
         except (ValueError, TypeError, AttributeError, KeyError):  # signed, yet not Slack's shape
             refuse("malformed", request.remote)
             return web.json_response({"error": "malformed request"}, status=400)
-        bolt_response = await bot.app.async_dispatch(bolt_request)
+        with bot.service.requests.serving():  # background work yields until the ack
+            bolt_response = await bot.app.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(_: web.Request) -> web.Response:

@@ -37,6 +37,7 @@ from bot.observability.metrics import REPLIES_POSTED, SUMMARIES
 from bot.slack.channel_cache import ChannelSettingsCache
 from bot.slack.failures import SlackFailure, api_error, classify, short_reason
 from bot.slack.pacing import ChannelPacer
+from bot.slack.priority import RequestPriority
 from bot.slack.render import (
     GENERIC_FAILURE,
     SlackMessage,
@@ -106,7 +107,7 @@ class ServiceOptions:
     # Back-pressure: messages whose links are worked on at once (fetching, the workers, the
     # job and cache writes); the rest wait their turn, so a burst cannot flood the database
     # and the pool with work that competes with the acks.
-    max_active: int = 8
+    max_active: int = 4
     # Messages waiting for a turn beyond this are left to the sweep (their jobs are durable
     # and leased; when the lease runs out, any replica's sweep takes them): memory stays
     # bounded however long a burst lasts.
@@ -170,6 +171,7 @@ class KeypointsService:
         self.uninstall_hooks: list[UninstallHook] = []
         self._tasks: set[asyncio.Task[Any]] = set()
         self._turns = asyncio.Semaphore(self.options.max_active)
+        self.requests = RequestPriority()  # the HTTP server marks Slack requests in flight
         self._waiting = 0  # run_jobs waiting for a turn
         self._in_flight: dict[tuple[str, int, str], asyncio.Task[Summary | CachedFailure]] = {}
 
@@ -347,6 +349,7 @@ class KeypointsService:
                 heartbeat.cancel()
 
     async def _work_on(self, accepted: Sequence[jobs.Job], retaken: bool) -> None:
+        await self.requests.wait_idle()
         first = accepted[0].spec
         progress = None if retaken else self.options.progress_reaction
         if progress:
@@ -354,6 +357,7 @@ class KeypointsService:
         try:
             prepared = await asyncio.gather(*(self._prepare(job, retaken) for job in accepted))
             held: float | None = None  # Slack failed a reply: the later ones wait with it
+            await self.requests.wait_idle()
             for job, message in zip(accepted, prepared, strict=True):
                 if held is None:
                     held = await self._post_job(job, message)

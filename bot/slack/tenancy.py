@@ -63,6 +63,7 @@ def installed_workspaces(store: AsyncInstallationStore, base: AsyncWebClient) ->
             base_url=base.base_url,
             retry_handlers=list(base.retry_handlers or []),
             logger=base.logger,
+            session=base.session,  # one connection pool for every workspace's calls
         )
 
     return client_for

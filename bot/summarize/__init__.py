@@ -9,10 +9,17 @@ anything.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.models import Article, Summary
 from bot.summarize import default
 from bot.summarize.candidates import Candidate, bullet_budget, content_sentences, mark_repeats
-from bot.summarize.language import term_normaliser
+from bot.summarize.language import (
+    CHARACTER_LANGUAGES,
+    ranking_words,
+    term_normaliser,
+    word_units,
+)
 from bot.summarize.publisher import publisher_summary
 from bot.summarize.standalone import openings_extra, without_linking_openings
 from bot.summarize.sumy_methods import SUMY_METHODS, rank_with_sumy
@@ -35,9 +42,14 @@ def _rank_lead(candidates: list[Candidate], budget: int) -> list[int]:
 
 def _rank_default(candidates: list[Candidate], budget: int, article: Article) -> list[int]:
     normalise = term_normaliser(article.language)
-    title_words = tokenize_words(article.title or "")
+    title_words = ranking_words(tokenize_words(article.title or ""), article.language)
+    lengths = [word_units(c.words) for c in candidates]
+    # Chinese and Japanese are compared by character bigrams (``ranking_words``)
+    terms = candidates
+    if (article.language or "")[:2] in CHARACTER_LANGUAGES:
+        terms = [replace(c, words=ranking_words(c.words, article.language)) for c in candidates]
     return default.rank(
-        candidates,
+        terms,
         budget,
         normalise,
         title_words,
@@ -45,6 +57,7 @@ def _rank_default(candidates: list[Candidate], budget: int, article: Article) ->
         leans_on_context=leans_on_context,
         refers_back=refers_back,
         is_bare_quotation=is_bare_quotation,
+        lengths=lengths,
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bot.models import Article
+from bot.summarize.language import word_units
 from bot.text import (
     ends_with_abbreviation,
     is_balanced,
@@ -52,7 +53,7 @@ def _normalised(text: str) -> str:
 
 
 def _can_be_bullet(text: str, words: tuple[str, ...], title: str, language: str | None) -> bool:
-    if not MIN_BULLET_WORDS <= len(words) <= MAX_BULLET_WORDS:
+    if not MIN_BULLET_WORDS <= word_units(words) <= MAX_BULLET_WORDS:
         return False
     body = text.rstrip(_CLOSING)
     if body[-1:] not in (".", "!", "。", "！") or body.endswith(".."):

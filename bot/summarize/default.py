@@ -143,8 +143,10 @@ def rank(
     leans_on_context: Callable[[str], bool] = lambda _: False,
     refers_back: Callable[[str], bool] = lambda _: False,
     is_bare_quotation: Callable[[str], bool] = lambda _: False,
+    lengths: Sequence[float] | None = None,
 ) -> list[int]:
-    """Indices into ``candidates`` of the chosen bullets, in article order."""
+    """Indices into ``candidates`` of the chosen bullets, in article order. ``lengths`` are
+    the sentences' lengths in words when their ``words`` are not words (character n-grams)."""
     if budget <= 0 or not candidates:
         return []
     matrix = _term_matrix([c.words for c in candidates] + [title_words], normalise)
@@ -152,7 +154,9 @@ def rank(
     centrality = _forward_centrality(sentences)
 
     positions = np.array([c.position for c in candidates], dtype=np.float64)
-    lengths = np.array([len(c.words) for c in candidates], dtype=np.float64)
+    lengths_array = np.array(
+        [len(c.words) for c in candidates] if lengths is None else lengths, dtype=np.float64
+    )
     prior = 1.0 / (1.0 + positions / POSITION_HALF_LIFE)
     salience = 1.0 + CENTRALITY_WEIGHT * centrality + TITLE_WEIGHT * (sentences @ title)
     if np.any(title):
@@ -179,7 +183,7 @@ def rank(
             without_previous[index] = BARE_QUOTE_PENALTY
         elif refers_back(text):
             without_previous[index] = REFERS_BACK_PENALTY
-    score = prior * salience * _length_factor(lengths) * readability
+    score = prior * salience * _length_factor(lengths_array) * readability
     score[~eligible] = -np.inf
 
     chosen: list[int] = []

@@ -8,7 +8,7 @@ an article's fresh vocabulary otherwise costs more than everything else put toge
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import Stemmer as pystemmer  # type: ignore[import-not-found]
@@ -52,10 +52,18 @@ def language_name(code: str | None) -> str:
 
 @lru_cache(maxsize=32)
 def stop_words(code: str | None) -> frozenset[str]:
-    """Lower-case stop words for the language, or none when sumy has no list for it."""
+    """Lower-case stop words for the language: sumy's list (what the benchmarks were tuned
+    with), else the ``stop-words`` package's (Dutch and Russian, which sumy lacks), else none."""
+    name = language_name(code)
     try:
-        return frozenset(word.lower() for word in get_stop_words(language_name(code)))
+        return frozenset(word.lower() for word in get_stop_words(name))
     except LookupError:
+        pass
+    import stop_words as more  # type: ignore[import-untyped]  # no type hints shipped
+
+    try:
+        return frozenset(word.lower() for word in more.get_stop_words(name))
+    except more.StopWordError:
         return frozenset()
 
 
@@ -84,3 +92,37 @@ def term_normaliser(code: str | None) -> Callable[[str], str | None]:
         return None if lowered in ignored else stems(lowered)
 
     return normalise
+
+
+# Languages written without spaces between words: the tokenizer gives one token per character.
+CHARACTER_LANGUAGES = frozenset({"zh", "ja"})
+
+
+def _is_character(token: str) -> bool:
+    return len(token) == 1 and ord(token) >= 0x3040
+
+
+def ranking_words(words: Sequence[str], code: str | None) -> tuple[str, ...]:
+    """The terms a sentence is compared by. Chinese and Japanese: overlapping character
+    bigrams (a standard dictionary-free unit: most words are two characters, and single
+    characters match across unrelated words), plus each Latin/number token as it is."""
+    if (code or "")[:2] not in CHARACTER_LANGUAGES:
+        return tuple(words)
+    terms: list[str] = []
+    previous = ""
+    for token in words:
+        if _is_character(token):
+            if previous:
+                terms.append(previous + token)
+            previous = token
+        else:
+            terms.append(token)
+            previous = ""
+    return tuple(terms)
+
+
+def word_units(words: Sequence[str]) -> float:
+    """A sentence's length in words, for the length rules: a Chinese or Japanese character
+    counts as half a word (words there average about two characters)."""
+    characters = sum(1 for token in words if _is_character(token))
+    return len(words) - characters / 2

@@ -38,6 +38,15 @@ _BOILERPLATE = re.compile(
       | (?:editor'?s?\s+)?note\s*: | update[ds]?\s*: | correction\s*: | disclaimer\s*:
       | disclosure\s*: | attention\s*: | aten[çc][ãa]o\s*: | achtung\s*: | hinweis\s*:
       | anzeige\s*: | aviso\s*: | avviso\s*: | nota\s*: | p\.?s\.?\s*: | warning\s*:
+      # the same furniture in de, fr, es, pt, it, nl, ru, ja, zh: ad labels, "read also"
+      # links, photo credits
+      | (?:anzeige|werbung|publicit[ée]|publicidad|publicidade|pubblicit[àa]|advertentie
+         |реклама|広告|广告)\s*\W*$
+      | lesen\s+sie\s+(?:auch|mehr)\b | mehr\s+zum\s+thema\b | (?:[àa]\s+)?lire\s+aussi\b
+      | voir\s+aussi\b | lea\s+también\b | lee\s+(?:también|más)\b | leia\s+(?:também|mais)\b
+      | veja\s+também\b | leggi\s+anche\b | lees\s+(?:ook|meer)\b | читайте\s+также
+      | (?:foto|bild|fotos|crédit|crédito|credito|fonte|fuente|bron|фото)\s*: | 写真\s*[:：]
+      | 関連記事 | 関連ニュース | 相关阅读 | 相关新闻 | 延伸阅读 | 图片来源
     )
     """
 )

@@ -67,21 +67,29 @@ _MAYBE_FINAL = _word_set("inc corp ltd co plc llc etc al jr sr a.m p.m u.s u.k u
 
 # Extra, language-specific abbreviations (ISO 639-1 code → words, without the final dot).
 _LANGUAGE_ABBREVIATIONS: dict[str, frozenset[str]] = {
-    "de": _word_set("z.b bzw usw ggf evtl inkl hr frau nr s u.a d.h"),
-    "fr": _word_set("m mme mlle p.ex env cf"),
-    "es": _word_set("sr sra srta ud uds p.ej"),
+    "de": _word_set("z.b bzw usw ggf evtl inkl hr frau nr s u.a d.h bspw vgl ca abs mio mrd"),
+    "fr": _word_set("m mm mme mmes mlle me mgr p.ex env cf"),
+    "es": _word_set("sr sra srta sres dra dña ud uds p.ej"),
+    "it": _word_set("sig sig.ra sigg dott dott.ssa prof.ssa ing avv on ecc"),
+    "pt": _word_set("sr sra srs dra exa p.ex pág"),
+    "nl": _word_set("dhr mevr mw bijv blz o.a d.w.z i.p.v m.b.t enz"),
     "ru": _word_set("т.е т.к т.н им ул г гг др проф см напр"),
 }
 
 # Foreign abbreviations that are no English word: never final, whatever language the page
 # claims (pages often declare the wrong one).
-_UNMISTAKABLE = _word_set("z.b bzw usw ggf evtl inkl d.h u.a p.ex p.ej т.е т.к т.н напр")
+_UNMISTAKABLE = _word_set(
+    "z.b bzw usw ggf evtl inkl d.h u.a p.ex p.ej bijv d.w.z i.p.v т.е т.к т.н напр"
+)
 
 _LANGUAGE_CODES = {
     "english": "en",
     "german": "de",
     "french": "fr",
     "spanish": "es",
+    "italian": "it",
+    "portuguese": "pt",
+    "dutch": "nl",
     "russian": "ru",
 }
 

@@ -22,6 +22,9 @@ from urllib.parse import quote
 WHOLE_MAX_WORDS = 10  # sentences up to this many words are given whole
 END_WORDS = 5  # words at each end of a long sentence, to start with
 DIRECTIVE = ":~:"
+# A longer directive (a huge unbroken "word") is no use as a link: the link then opens the page
+# at the top. Slack and browsers take far longer URLs; this keeps messages small.
+MAX_DIRECTIVE = 2000
 
 # Where a term may be cut: a run of whitespace, or just after CJK punctuation (no space there).
 _BOUNDARY = re.compile(r"\s+|(?<=[，、；：。！？])")
@@ -39,11 +42,17 @@ def collapse(text: str) -> str:
 
 def text_directive(sentence: str, context: str = "") -> str:
     """``text=…`` for ``sentence``; ``context`` (the article text, optional) is where the
-    terms must point at this sentence and nowhere earlier. Empty for an empty sentence."""
+    terms must point at this sentence and nowhere earlier. Empty for an empty sentence, and
+    when the directive would be longer than ``MAX_DIRECTIVE``."""
+    directive = _directive(sentence, context)
+    return directive if len(directive) <= MAX_DIRECTIVE else ""
+
+
+def _directive(sentence: str, context: str) -> str:
     sentence = collapse(sentence)
     if not sentence:
         return ""
-    cuts = [(m.start(), m.end()) for m in _BOUNDARY.finditer(sentence) if 0 < m.start()]
+    cuts = [(m.start(), m.end()) for m in _BOUNDARY.finditer(sentence) if m.start() > 0]
     cuts = [(a, b) for a, b in cuts if b < len(sentence)]
     if len(cuts) + 1 <= WHOLE_MAX_WORDS:
         return "text=" + encode_term(sentence)
@@ -51,7 +60,9 @@ def text_directive(sentence: str, context: str = "") -> str:
     for words in range(END_WORDS, (len(cuts) + 1) // 2 + 1):
         start = sentence[: cuts[words - 1][0]]
         end = sentence[cuts[-words][1] :]
-        if not haystack or _points_here(haystack, sentence.casefold(), start.casefold(), end.casefold()):
+        if not haystack or _points_here(
+            haystack, sentence.casefold(), start.casefold(), end.casefold()
+        ):
             return f"text={encode_term(start)},{encode_term(end)}"
     return "text=" + encode_term(sentence)
 

@@ -63,6 +63,11 @@ class BotProcess:
             await asyncio.sleep(0.2)
         raise AssertionError(f"bot not healthy after {within}s:\n{self.log()}")
 
+    @property
+    def pid(self) -> int | None:
+        """The process id (the digest scheduler's claim owner names it)."""
+        return self._proc.pid if self._proc is not None else None
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
