@@ -41,9 +41,9 @@ from fakes.feed_server import Entry, FeedServer, LocalFetcher, article_html, rss
 from bot.digest.feeds import FeedItem  # noqa: E402
 from bot.digest.parsing import FeedLimits, FeedParserPool  # noqa: E402
 from bot.digest.runner import Summariser, pipeline_summariser, run_digest  # noqa: E402
-from bot.digest.stories import choose_stories  # noqa: E402
 from bot.digest.settings import DigestSettings  # noqa: E402
 from bot.digest.store import DigestStore  # noqa: E402
+from bot.digest.stories import choose_stories  # noqa: E402
 from bot.models import Article, Summary  # noqa: E402
 from bot.store.db import init_db, make_engine  # noqa: E402
 from bot.workers import one_at_a_time  # noqa: E402  (lxml never on two threads at once)

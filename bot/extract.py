@@ -24,9 +24,11 @@ from bot.extraction.key_points import read_key_points, without_key_points
 from bot.extraction.metadata import PageMetadata, read_metadata
 from bot.extraction.page import PageSignals, parse_html
 from bot.extraction.second_opinion import (
+    AGREE,
     TOO_SHORT_WORDS,
     doubt,
     readability_blocks,
+    support,
     vote,
     wrong_block,
 )
@@ -37,9 +39,13 @@ __all__ = ["extract", "extract_blocks"]
 
 log = logging.getLogger(__name__)
 
-# Doubts that mean fast mode took the wrong block (a menu, a list): its full path, which
-# compares candidates, usually finds the article there (see ``_fuller_blocks``).
-FULLER_PATH_REASONS = frozenset({"links", "list"})
+# Doubts that mean fast mode took the wrong block (a menu, a list): trafilatura's full path,
+# which compares candidates, usually finds the article there (see ``_fuller_blocks``). For
+# the other doubts readability's vote did better on both benchmarks than the full path's.
+WRONG_BLOCK_REASONS = frozenset({"links", "list"})
+# A menu or a scores box is short; a "list" this long is a table or list page, where the full
+# path (which runs two more extractors) costs far more than it could find (hostile pages).
+WRONG_BLOCK_MAX_WORDS = 1_500
 
 
 def _trafilatura_blocks(tree: HtmlElement, url: str | None, fast: bool = True) -> list[Block]:
@@ -60,17 +66,21 @@ def _trafilatura_blocks(tree: HtmlElement, url: str | None, fast: bool = True) -
 
 def _fuller_blocks(
     html: str, url: str | None, metadata: PageMetadata, page: PageSignals
-) -> list[Block] | None:
-    """trafilatura's full path (with its own fallback comparison) on a fresh parse, when its
-    result reads as an article; ``None`` when it does not either."""
+) -> list[Block]:
+    """trafilatura's full path (fast mode plus its own comparison with its readability and
+    jusText ports) on a fresh parse, cleaned like the fast result."""
     tree = parse_html(html)
     if tree is None:
-        return None
+        return []
     blocks = _trafilatura_blocks(tree, url, fast=False)
-    blocks = trim_boilerplate(strip_headline(blocks, metadata.title_variants), page.links)
-    if total_words(blocks) < TOO_SHORT_WORDS or wrong_block(blocks, page):
-        return None
-    return blocks
+    return trim_boilerplate(strip_headline(blocks, metadata.title_variants), page.links)
+
+
+def _other_block(fuller: list[Block], ours: list[Block]) -> bool:
+    """``fuller`` is mostly text that ``ours`` lacks: another part of the page, not a subset of
+    the same one (a recipe's ingredient list is list-like, and the fuller path may only drop
+    the list)."""
+    return support(fuller, ours) < AGREE
 
 
 def extract_blocks(html: str, url: str | None = None) -> tuple[list[Block], PageMetadata]:
@@ -92,11 +102,12 @@ def _read_page(html: str, url: str | None) -> tuple[list[Block], PageMetadata, t
     blocks = _trafilatura_blocks(tree, url)
     blocks = trim_boilerplate(strip_headline(blocks, metadata.title_variants), page.links)
     reason = doubt(blocks, page)
-    if reason in FULLER_PATH_REASONS:
+    if reason in WRONG_BLOCK_REASONS and total_words(blocks) <= WRONG_BLOCK_MAX_WORDS:
         fuller = _fuller_blocks(html, url, metadata, page)
-        if fuller is not None:
-            blocks, reason = fuller, None
-    if reason:
+        if total_words(fuller) >= TOO_SHORT_WORDS and not wrong_block(fuller, page):
+            # the same part of the page, shortened: ours was a real list; else the article
+            blocks = fuller if _other_block(fuller, blocks) else blocks
+    elif reason:
         theirs = readability_blocks(html)
         theirs = trim_boilerplate(strip_headline(theirs, metadata.title_variants), page.links)
         blocks = vote(blocks, theirs)

@@ -151,3 +151,22 @@ async def test_digest_at_falls_back_to_utc_when_users_info_fails(harness: Harnes
 
     harness.commands.user_tz = no_scope
     assert "07:45 UTC on weekdays" in await harness.say("digest at 07:45")
+
+
+async def test_digest_at_a_time_just_passed_says_it_goes_out_now(harness: Harness) -> None:
+    """Set 40 minutes after its time (inside the catch-up window): the reply says it goes out
+    within a minute, which is what the scheduler does, not "tomorrow"."""
+    reply = await harness.say("digest at 06:20 UTC daily")
+    assert "Mon 30 Nov 06:20 digest is due, so it goes out within a minute" in reply
+    assert "Next one" not in reply
+
+
+async def test_digest_at_later_today_after_todays_digest_promises_tomorrow(
+    harness: Harness,
+) -> None:
+    """Rescheduled for later today once today's digest was posted: it promises tomorrow."""
+    today = NOW.date()
+    assert await harness.store.claim_run("C1", today, "r1", NOW, SETTINGS.claim_lease, 3)
+    await harness.store.finish_run("C1", today, "r1", "posted", NOW, "1.0")
+    reply = await harness.say("digest at 09:00 UTC daily")
+    assert "Next one: Tue 01 Dec 09:00 UTC (Mon 30 Nov already had its digest)." in reply

@@ -75,3 +75,41 @@ async def test_rate_limits_carry_retry_after_and_errors_are_ok_false(
     assert revoked.value.response["error"] == "account_inactive"
     standin.recover()
     assert (await client.auth_test())["ok"] is True
+
+
+async def test_chat_update_edits_the_bots_own_message_in_place(
+    slack: tuple[SlackStandIn, AsyncWebClient],
+) -> None:
+    """chat.update replaces text and blocks of the bot's message, keeps its thread and ts."""
+    standin, client = slack
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "v1"}}]
+    posted = await client.chat_postMessage(
+        channel="C1", text="v1", blocks=blocks, thread_ts=PARENT["ts"]
+    )
+    ts = posted["ts"]
+    assert standin.messages[("C1", ts)]["blocks"] == blocks
+    new_blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "v2"}}]
+    updated = await client.chat_update(channel="C1", ts=ts, text="v2", blocks=new_blocks)
+    assert updated["ts"] == ts and updated["message"]["blocks"] == new_blocks
+    stored = standin.messages[("C1", ts)]
+    assert (stored["text"], stored["blocks"], stored["thread_ts"]) == (
+        "v2",
+        new_blocks,
+        PARENT["ts"],
+    )
+    assert [
+        m["text"]
+        for m in (await client.conversations_replies(channel="C1", ts=PARENT["ts"]))["messages"]
+        if m["ts"] == ts
+    ] == ["v2"]
+
+
+async def test_chat_update_refuses_missing_and_other_peoples_messages(
+    slack: tuple[SlackStandIn, AsyncWebClient],
+) -> None:
+    """Updating a message that is gone or that a person wrote fails as Slack says."""
+    _standin, client = slack
+    for ts, error in (("999.000001", "message_not_found"), (PARENT["ts"], "cant_update_message")):
+        with pytest.raises(SlackApiError) as failed:
+            await client.chat_update(channel="C1", ts=ts, text="x")
+        assert failed.value.response["error"] == error

@@ -15,7 +15,7 @@ from bot.pipeline import summarize_html
 from bot.slack.render import summary_message
 from bot.summarize.links import bullet_links, page_sentences
 from bot.summarize.standalone import openings_extra
-from bot.text.text_fragments import MAX_DIRECTIVE, text_directive, with_fragment
+from bot.text.text_fragments import MAX_DIRECTIVE, search_text, text_directive, with_fragment
 from tests.fakes.evaluation_data import HAS_EXTRACTION, NO_EXTRACTION, extraction_pages
 from tests.fakes.visible_text import visible_text
 
@@ -91,7 +91,7 @@ def test_start_grows_until_it_points_at_this_sentence() -> None:
     """When the first five words also open an earlier sentence, more words are used."""
     sentence = "The company said on Monday that its new robot will ship to customers in March."
     context = "The company said on Monday that profits fell. " + sentence
-    start, end = _terms(text_directive(sentence, context))
+    start, end = _terms(text_directive(sentence, search_text(context)))
     assert context.find(start) == context.find(sentence)
     assert len(start.split()) > 5 and len(start.split()) + len(end.split()) <= 15
 

@@ -14,12 +14,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.digest.model import Digest
 from bot.digest.render import escape, render_text, truncate_mrkdwn
 from bot.digest.runner import RunResult
-from bot.digest.schedule import Days, Schedule, ScheduleError, next_run, parse_time, zone
+from bot.digest.schedule import (
+    Days,
+    Schedule,
+    ScheduleError,
+    due_run,
+    next_run,
+    parse_time,
+    zone,
+)
 from bot.digest.settings import DigestSettings
 from bot.digest.store import DigestStore
 from bot.slack.commands import CommandContext, CommandRouter
@@ -118,10 +126,11 @@ class DigestCommands:
             except ScheduleError as exc:  # it quotes the input: ``digest at <!channel>``
                 await ctx.reply(escape(str(exc)))
                 return
-            await self.store.set_schedule(ctx.channel_id, ctx.team_id, schedule, self.clock())
-            first = next_run(schedule, self.clock()).at.astimezone(zone(schedule.tz))
+            now = self.clock()  # one clock reading: the promise must match the scheduler's view
+            await self.store.set_schedule(ctx.channel_id, ctx.team_id, schedule, now)
             await ctx.reply(
-                f"Digest set for {schedule.describe()}. Next one: {first:%a %d %b %H:%M %Z}."
+                f"Digest set for {schedule.describe()}. "
+                + await self._promise(ctx.channel_id, schedule, now)
             )
         elif verb == "off":
             removed = await self.store.clear_schedule(ctx.channel_id)
@@ -139,6 +148,22 @@ class DigestCommands:
             await ctx.reply(f"Digest: {state}.\nUsage: `/keypoints {DIGEST_USAGE}`")
         else:
             await ctx.reply(f"Usage: `/keypoints {DIGEST_USAGE}`")
+
+    async def _promise(self, channel_id: str, schedule: Schedule, now: datetime) -> str:
+        """What the scheduler will do, by its own rules: a run still inside the catch-up window
+        goes out at the next tick; a local date that already had its digest gets no other."""
+        done = await self.store.finished_dates(channel_id, now.date() - timedelta(days=2))
+        due = due_run(schedule, now, self.settings.catch_up)
+        if due is not None and due.local_date not in done:
+            when = due.at.astimezone(zone(schedule.tz))
+            return f"The {when:%a %d %b %H:%M} digest is due, so it goes out within a minute."
+        upcoming = next_run(schedule, now)
+        note = ""
+        while upcoming.local_date in done:
+            note = f" ({upcoming.local_date:%a %d %b} already had its digest)"
+            upcoming = next_run(schedule, upcoming.at)
+        first = upcoming.at.astimezone(zone(schedule.tz))
+        return f"Next one: {first:%a %d %b %H:%M %Z}{note}."
 
     async def _tz(self, ctx: CommandContext) -> str | None:
         schedule = await self.store.get_schedule(ctx.channel_id)

@@ -34,8 +34,9 @@ class StoryGroup:
 
     @property
     def sources(self) -> tuple[str, ...]:
-        """Distinct sources carrying the story, the lead's first."""
-        return tuple(dict.fromkeys(item.shown_source for item in self.items))
+        """Distinct sources carrying the story: the lead's (the publisher, for an aggregator's
+        copy) first, then the feeds that carried it ("also in")."""
+        return tuple(dict.fromkeys((self.lead.shown_source, *(i.source for i in self.items))))
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -139,16 +140,19 @@ def group_stories(items: Sequence[FeedItem], threshold: float) -> list[list[Feed
     for words in tokens.values():
         for word in words:
             frequency[word] = frequency.get(word, 0) + 1
-    index: dict[str, list[int]] = {}
+    # Titles only match with the same numbers, so the numbers are part of the index key.
+    index: dict[tuple[frozenset[str], str], list[int]] = {}
     for i, words in tokens.items():
+        numbers = frozenset(w for w in words if w.isdigit())
         ordered = sorted(words, key=lambda w: (frequency[w], w))
         prefix = ordered[: len(ordered) - math.ceil(threshold * len(ordered)) + 1]
-        candidates = {j for word in prefix for j in index.get(word, ())}
+        candidates = {j for word in prefix for j in index.get((numbers, word), ())}
         for j in candidates:
-            if root(i) != root(j) and title_similarity(items[i].title, items[j].title) >= threshold:
+            other = tokens[j]
+            if root(i) != root(j) and len(words & other) >= threshold * len(words | other):
                 join(i, j)
         for word in prefix:
-            index.setdefault(word, []).append(i)
+            index.setdefault((numbers, word), []).append(i)
     groups: dict[int, list[FeedItem]] = {}
     for i, item in enumerate(items):
         groups.setdefault(root(i), []).append(item)

@@ -117,6 +117,14 @@ def _support(text: str, reference: Counter[tuple[str, ...]], reference_key: str)
     return sum(n for s, n in shingles.items() if s in reference) / sum(shingles.values())
 
 
+def support(blocks: list[Block], reference: list[Block]) -> float:
+    """Share of the text of ``blocks`` found in the text of ``reference`` (3-word shingles)."""
+    ref_words = WORD.findall(" ".join(b.text for b in reference).lower())
+    return _support(
+        " ".join(b.text for b in blocks), _shingles(ref_words), f" {' '.join(ref_words)} "
+    )
+
+
 def vote(ours: list[Block], theirs: list[Block]) -> list[Block]:
     """Combine trafilatura's (``ours``) and readability's (``theirs``) blocks; see module doc."""
     if not theirs:

@@ -267,8 +267,12 @@ class SlackStandIn:
                 "thread_ts": args.get("thread_ts"),
                 "metadata": args.get("metadata"),
             }
+            if args.get("blocks") is not None:
+                message["blocks"] = _blocks(args["blocks"])
             self.add_message(str(args.get("channel")), message)
             return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
+        if method == "chat.update":
+            return self._update(args)
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{int(time.time())}.{next(self._ts):06d}"}
         if method == "conversations.replies":
@@ -319,6 +323,32 @@ class SlackStandIn:
             return {"ok": True, "url": f"ws://{self.host}:{self.port}/socket"}
         return {"ok": True}
 
+    def _update(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """``chat.update`` as Slack does it: only the bot's own message, in place; ``text`` and
+        ``blocks`` replaced when given (``blocks=[]`` clears them), the rest kept."""
+        channel, ts = str(args.get("channel")), str(args.get("ts"))
+        message = self.messages.get((channel, ts))
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        if message.get("bot_id") != BOT_ID:
+            return {"ok": False, "error": "cant_update_message"}
+        if args.get("text") is None and args.get("blocks") is None:
+            return {"ok": False, "error": "no_text"}
+        updated = dict(message)
+        if args.get("text") is not None:
+            updated["text"] = args["text"]
+        if args.get("blocks") is not None:
+            updated["blocks"] = _blocks(args["blocks"])
+        updated["edited"] = {"user": BOT_USER_ID, "ts": f"{int(time.time())}.000000"}
+        self.messages[(channel, ts)] = updated
+        return {
+            "ok": True,
+            "channel": channel,
+            "ts": ts,
+            "text": updated.get("text", ""),
+            "message": {k: v for k, v in updated.items() if k != "edited"},
+        }
+
     def _replies(self, args: Mapping[str, Any]) -> dict[str, Any]:
         """Slack's ``conversations.replies``: for any message of a thread, the thread's parent
         first, then the replies between ``oldest`` and ``latest``, up to ``limit`` in all."""
@@ -358,6 +388,11 @@ class SlackStandIn:
         )
         limit = int(args.get("limit") or 100)
         return {"ok": True, "messages": top[:limit], "has_more": len(top) > limit}
+
+
+def _blocks(value: Any) -> list[Any]:
+    """Blocks as a JSON body carries them (a list) or a form body does (a JSON string)."""
+    return list(json.loads(value)) if isinstance(value, str) else list(value)
 
 
 def _in_range(ts: str, args: Mapping[str, Any]) -> bool:

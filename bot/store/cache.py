@@ -58,6 +58,7 @@ def summary_from_json(text: str) -> Summary:
     article_fields = dict(data["article"])
     article_fields["paragraphs"] = tuple(article_fields["paragraphs"])
     article_fields["publisher_points"] = tuple(article_fields.get("publisher_points") or ())
+    article_fields["authors"] = tuple(article_fields.get("authors") or ())  # absent before 0.2
     return Summary(
         article=Article(**article_fields),
         bullets=tuple(data["bullets"]),

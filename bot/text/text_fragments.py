@@ -40,15 +40,22 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def text_directive(sentence: str, context: str = "") -> str:
-    """``text=…`` for ``sentence``; ``context`` (the article text, optional) is where the
-    terms must point at this sentence and nowhere earlier. Empty for an empty sentence, and
-    when the directive would be longer than ``MAX_DIRECTIVE``."""
-    directive = _directive(sentence, context)
+def search_text(text: str) -> str:
+    """``text`` as a browser compares it: whitespace collapsed, case folded (for
+    ``text_directive``'s ``haystack``; prepare it once per article, not once per sentence)."""
+    return collapse(text).casefold()
+
+
+def text_directive(sentence: str, haystack: str = "") -> str:
+    """``text=…`` for ``sentence``. ``haystack`` (optional) is ``search_text`` of the text the
+    sentence is in, up to it at least: the terms must point at this sentence and nowhere
+    earlier. Empty for an empty sentence, and when the directive would be longer than
+    ``MAX_DIRECTIVE``."""
+    directive = _directive(sentence, haystack)
     return directive if len(directive) <= MAX_DIRECTIVE else ""
 
 
-def _directive(sentence: str, context: str) -> str:
+def _directive(sentence: str, haystack: str) -> str:
     sentence = collapse(sentence)
     if not sentence:
         return ""
@@ -56,7 +63,6 @@ def _directive(sentence: str, context: str) -> str:
     cuts = [(a, b) for a, b in cuts if b < len(sentence)]
     if len(cuts) + 1 <= WHOLE_MAX_WORDS:
         return "text=" + encode_term(sentence)
-    haystack = collapse(context).casefold()
     for words in range(END_WORDS, (len(cuts) + 1) // 2 + 1):
         start = sentence[: cuts[words - 1][0]]
         end = sentence[cuts[-words][1] :]

@@ -24,6 +24,7 @@ __all__ = [
     "TEAM_ID",
     "ApiCall",
     "SlackStandIn",
+    "block_actions",
     "event_callback",
     "link_message",
     "send_signed",
@@ -153,5 +154,51 @@ def message_shortcut(
         "response_url": response_url,
         "api_app_id": "AKEYPOINTS",
         "token": "legacy",
+    }
+    return {"payload": json.dumps(payload)}
+
+
+def block_actions(
+    message: dict[str, Any],
+    action_id: str,
+    value: str,
+    response_url: str,
+    *,
+    channel: str = "C1",
+    user: str = "U2",
+    block_id: str = "keypoints_actions",
+) -> dict[str, str]:
+    """The form body of a button click on ``message`` (``payload=<json>``), as Slack sends
+    ``block_actions`` for a message in a channel."""
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID},
+        "api_app_id": "AKEYPOINTS",
+        "token": "legacy",
+        "container": {
+            "type": "message",
+            "message_ts": message["ts"],
+            "channel_id": channel,
+            "is_ephemeral": False,
+            **({"thread_ts": message["thread_ts"]} if message.get("thread_ts") else {}),
+        },
+        "trigger_id": f"trig{next(_ids)}",
+        "team": {"id": TEAM_ID, "domain": "local"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": channel, "name": "general"},
+        "message": message,
+        "state": {"values": {}},
+        "response_url": response_url,
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": block_id,
+                "value": value,
+                "text": {"type": "plain_text", "text": action_id, "emoji": True},
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
     }
     return {"payload": json.dumps(payload)}
