@@ -4,7 +4,11 @@
     .venv/bin/python bench/bench_extraction.py --limit 20 # a quick run
 
 Data: ``../shared/data/extraction`` (scrapinghub article-extraction-benchmark subset; see its
-README). Scored with the upstream metric (``bench/metrics.py``). Extractors:
+README), scored with the upstream metric (``bench/metrics.py``); and, when present,
+``../shared/data/extraction-trafilatura`` (trafilatura's own 990-page evaluation set), scored
+with its must-contain / must-not-contain snippets (``bench/snippets.py``). Per set we report
+F1, precision, recall, must-not-contain violations (snippet set) and catastrophic pages: ours
+below F1 0.3 where trafilatura's default is above 0.8. Extractors:
 
 * ``keypoints`` – ``bot.extract.extract`` (paragraphs joined by blank lines);
 * ``trafilatura`` – ``trafilatura.extract(html)``, default settings (the speed reference);

@@ -5,7 +5,7 @@ PDFs of ``tests/fakes/pdfs.py``, ordinary and hostile. Target for hostile files:
 Run from the project root:  .venv/bin/python bench/bench_pdf.py
 Each file runs in a fresh Python process (so its peak RSS is its own) that imports the
 pipeline, warms it on a small PDF, notes its RSS, then reads the file once, as a worker does.
-This is the cost without the worker's outside budget (5 s, 416 MB), i.e. what pypdf's limits,
+This is the cost without the worker's outside budget (5 s, 496 MB), i.e. what pypdf's limits,
 the page cap and the time budget alone achieve.
 """
 

@@ -43,9 +43,6 @@ log = logging.getLogger(__name__)
 # which compares candidates, usually finds the article there (see ``_fuller_blocks``). For
 # the other doubts readability's vote did better on both benchmarks than the full path's.
 WRONG_BLOCK_REASONS = frozenset({"links", "list"})
-# A menu or a scores box is short; a "list" this long is a table or list page, where the full
-# path (which runs two more extractors) costs far more than it could find (hostile pages).
-WRONG_BLOCK_MAX_WORDS = 1_500
 
 
 def _trafilatura_blocks(tree: HtmlElement, url: str | None, fast: bool = True) -> list[Block]:
@@ -102,7 +99,7 @@ def _read_page(html: str, url: str | None) -> tuple[list[Block], PageMetadata, t
     blocks = _trafilatura_blocks(tree, url)
     blocks = trim_boilerplate(strip_headline(blocks, metadata.title_variants), page.links)
     reason = doubt(blocks, page)
-    if reason in WRONG_BLOCK_REASONS and total_words(blocks) <= WRONG_BLOCK_MAX_WORDS:
+    if reason in WRONG_BLOCK_REASONS:
         fuller = _fuller_blocks(html, url, metadata, page)
         if total_words(fuller) >= TOO_SHORT_WORDS and not wrong_block(fuller, page):
             # the same part of the page, shortened: ours was a real list; else the article

@@ -49,8 +49,9 @@ class WorkerBudget:
     well under 100 MB, so these only ever stop hostile or runaway pages."""
 
     seconds: float = 5.0  # wall clock from the job's start in a worker
-    # address space of a worker: ~155 MB once the pipeline is imported, plus 256 MB for a job
-    memory_bytes: int = 416 << 20
+    # address space of a worker: ~155 MB once the pipeline is imported, ~80 MB for the language
+    # detector's model (bot.text.detect), plus 256 MB for a job
+    memory_bytes: int = 496 << 20
 
 
 class RespawningProcessPool(Executor):

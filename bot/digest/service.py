@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.digest.commands import DigestCommands, slack_user_tz
 from bot.digest.model import Digest
-from bot.digest.parsing import FeedParse, parse_inline
+from bot.digest.parsing import FeedParse, FeedParserPool, check_inline, parse_inline
 from bot.digest.runner import RunResult, Summariser, build_digest, pipeline_summariser, run_digest
 from bot.digest.scheduler import DigestScheduler, digest_job
 from bot.digest.settings import DigestSettings
@@ -69,8 +69,12 @@ def make_digest_service(
     async def preview(channel_id: str, tz: str | None) -> Digest:
         return await build_digest(channel_id, now=now(), tz=tz, **common)
 
+    # ``feed add`` parses strictly (well-formed, with usable entries), in the pool when there
+    # is one, so its time budget applies too.
+    checker = feed_parser.check if isinstance(feed_parser, FeedParserPool) else check_inline
+
     async def check(url: str) -> str:
-        return await check_feed(fetcher, url, common["parse"])
+        return await check_feed(fetcher, url, checker)
 
     job = digest_job(client=client, **common)
     return DigestService(

@@ -55,6 +55,7 @@ SHINGLE = 3
 LINK_DENSE = 0.5
 # ... and so is one where under this share of the words are in sentences (bot.quality).
 LIST_PROSE_SHARE = 0.5
+WRONG_BLOCK_MAX_WORDS = 1_500
 
 
 def link_share(blocks: list[Block], page: PageSignals) -> float:
@@ -79,7 +80,9 @@ def doubt(blocks: list[Block], page: PageSignals) -> str | None:
     words = total_words(blocks)
     if words < TOO_SHORT_WORDS:
         return "empty"
-    wrong = wrong_block(blocks, page)
+    # A menu or a scores box is short; a longer list-like text is a table or list page, where
+    # the check (and the full path it calls for) costs more than it could find.
+    wrong = wrong_block(blocks, page) if words <= WRONG_BLOCK_MAX_WORDS else None
     if wrong:
         return wrong
     if words >= BLOB_MIN_WORDS and max(block.words for block in blocks) > BLOB_SHARE * words:

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.fetch import Fetcher
 from bot.models import Summary
 from bot.settings import Settings
+from bot.slack.actions import register_actions
 from bot.slack.commands import CommandRouter
 from bot.slack.gate import own_workspace_only
 from bot.slack.handlers import TriggerOptions, register_listeners, register_uninstall
@@ -213,6 +214,7 @@ async def running_bot(
             app, service, TriggerOptions(max_links=settings.max_links, reaction=settings.reaction)
         )
         register_uninstall(app, service, installations)  # every mode: Slack must hear 200
+        register_actions(app, service)  # the buttons under each reply
         bot = Bot(
             settings,
             app,

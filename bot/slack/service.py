@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -34,6 +35,7 @@ from bot.errors import KeypointsError
 from bot.models import Summary
 from bot.observability.logs import RateLimitedLog
 from bot.observability.metrics import REPLIES_POSTED, SUMMARIES
+from bot.slack.buttons import ButtonState, with_buttons
 from bot.slack.channel_cache import ChannelSettingsCache
 from bot.slack.failures import SlackFailure, api_error, classify, short_reason
 from bot.slack.pacing import ChannelPacer
@@ -46,7 +48,7 @@ from bot.slack.render import (
 )
 from bot.slack.replier import MessageEditor, Replier
 from bot.slack.tenancy import team_scope
-from bot.store import events, jobs, teams
+from bot.store import events, jobs, replies, teams
 from bot.store.cache import CachedFailure, get_cached, put_cached
 
 log = logging.getLogger(__name__)
@@ -127,6 +129,15 @@ def job_marker(spec: jobs.JobSpec) -> str:
     """A short, stable id of a job's reply, carried in the reply's message metadata."""
     key = "\n".join((spec.team_id, spec.channel_id, spec.message_ts, spec.url))
     return hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def site_of(url: str) -> str:
+    """The site a link is on, as the stats group it: its host name without ``www.``."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        host = ""
+    return host.removeprefix("www.") or "(no host)"
 
 
 def replica_name() -> str:
@@ -431,7 +442,9 @@ class KeypointsService:
         if (retaken or job.attempts > 1) and await self._posted_before(request, marker):
             log.info("job %d was posted before; not posting again", job.id)
             return None
-        message, ok = await self._reply_for(request, job.spec.posted_url)
+        message, ok = await self._reply_for(
+            request, job.spec.posted_url, reply_id=marker, received_at=job.created_at
+        )
         # Invisible; lets a replica re-taking the job see it was posted.
         payload = {"event_type": REPLY_EVENT_TYPE, "event_payload": {"job": marker}}
         return dataclasses.replace(message, metadata=payload), ok
@@ -454,6 +467,7 @@ class KeypointsService:
             except Exception as exc:
                 return await self._failed_post(job, classify(exc), exc)
             self.token_problems.pop(job.spec.team_id, None)
+            await self._posted(job_marker(job.spec), reply_ts)
         try:
             await jobs.finish_job(
                 self.engine, job.id, self.owner, reply_ts=reply_ts, now=self.clock()
@@ -529,42 +543,79 @@ class KeypointsService:
 
     async def _answer_once(self, request: LinkRequest, url: str, marker: str | None = None) -> None:
         """Answer one link without a job (explicit requests that always get an answer)."""
-        message, ok = await self._reply_for(request, url)
+        reply_id, received_at = uuid.uuid4().hex[:24], self.clock()
+        message, ok = await self._reply_for(
+            request, url, reply_id=reply_id, received_at=received_at
+        )
         if marker is not None:  # invisible; lets a replica re-taking the job see it was posted
             payload = {"event_type": REPLY_EVENT_TYPE, "event_payload": {"job": marker}}
             message = dataclasses.replace(message, metadata=payload)
         try:
-            await self._deliver(request, message, ok=ok, kind="summary" if ok else "failure")
+            reply_ts = await self._deliver(
+                request, message, ok=ok, kind="summary" if ok else "failure"
+            )
         except Exception as exc:
             log.warning("could not post the reply to %s: %s", request.channel_id, short_reason(exc))
+            return
+        await self._posted(reply_id, reply_ts)
 
-    async def _reply_for(self, request: LinkRequest, url: str) -> tuple[SlackMessage, bool]:
-        """The summary of ``url``, or the failure line; and whether it is a summary."""
+    async def _reply_for(
+        self, request: LinkRequest, url: str, *, reply_id: str, received_at: float
+    ) -> tuple[SlackMessage, bool]:
+        """The summary of ``url`` with its buttons, or the failure line; and whether it is a
+        summary. The outcome is recorded (for the buttons and ``keypoints stats``) first."""
+        bullets = request.bullets or self.options.bullets
+        key, cached, reason = url, False, None
         try:
             key = self.canonicalize(url)
-            outcome = await self._outcome(url, key, request.bullets or self.options.bullets)
+            outcome, cached = await self._outcome(url, key, bullets)
             if isinstance(outcome, Summary):
-                return summary_message(outcome, url), True
-            return failure_message(outcome.message, url), False
+                state = ButtonState(reply_id, len(outcome.bullets), bullets,
+                                    more_possible=len(outcome.bullets) >= bullets)  # fmt: skip
+                message, ok = with_buttons(summary_message(outcome, url), state), True
+            else:
+                message, ok, reason = failure_message(outcome.message, url), False, outcome.reason
         except KeypointsError as exc:  # e.g. InvalidURL from canonicalisation
-            return failure_message(exc.message, url), False
+            message, ok, reason = failure_message(exc.message, url), False, exc.reason
         except Exception:
             log.exception("could not answer %s", url)
-            return failure_message(GENERIC_FAILURE, url), False
+            message, ok, reason = failure_message(GENERIC_FAILURE, url), False, "error"
+        record = replies.Outcome(
+            reply_id=reply_id, team_id=request.team_id, channel_id=request.channel_id,
+            message_ts=request.message_ts, url=key, site=site_of(url),
+            requester_id=request.user_id, bullets=bullets,
+            kind=replies.SUMMARY if ok else replies.FAILURE, reason=reason, cached=cached,
+            received_at=received_at,
+        )  # fmt: skip
+        try:  # a record that cannot be written must not cost the user their answer
+            await replies.record_outcome(self.engine, record, now=self.clock())
+        except Exception:
+            log.exception("could not record the outcome for %s", request.channel_id)
+        return message, ok
 
-    async def _outcome(self, url: str, key: str, bullets: int) -> Summary | CachedFailure:
-        """Cached outcome, or one fresh summarisation shared by concurrent requests."""
+    async def _posted(self, reply_id: str, reply_ts: str | None) -> None:
+        """The reply reached Slack: when (for the stats), and where (for its buttons)."""
+        try:
+            await replies.mark_posted(self.engine, reply_id, reply_ts, now=self.clock())
+        except Exception:
+            log.exception("could not record reply %s as posted", reply_id)
+
+    async def _outcome(
+        self, url: str, key: str, bullets: int
+    ) -> tuple[Summary | CachedFailure, bool]:
+        """Cached outcome, or one fresh summarisation shared by concurrent requests; and
+        whether it came from the cache."""
         cached = await get_cached(self.engine, key, bullets, self.options.method, now=self.clock())
         if cached is not None:
             SUMMARIES.labels("cached").inc()
-            return cached
+            return cached, True
         flight_key = (key, bullets, self.options.method)
         task = self._in_flight.get(flight_key)
         if task is None:
             task = asyncio.create_task(self._summarise_and_cache(url, key, bullets))
             self._in_flight[flight_key] = task
             task.add_done_callback(lambda _: self._in_flight.pop(flight_key, None))
-        return await asyncio.shield(task)
+        return await asyncio.shield(task), False
 
     async def _summarise_and_cache(
         self, url: str, key: str, bullets: int

@@ -70,6 +70,7 @@ class SlackStandIn:
     # Set by ``revoke_token``: every call then answers ``{"ok": false, "error": <this>}``.
     token_error: str | None = None
     reactions: set[tuple[str, str, str]] = field(default_factory=set)  # (channel, ts, name)
+    admins: set[str] = field(default_factory=set)  # users.info says is_admin for these
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -304,7 +305,13 @@ class SlackStandIn:
         if method == "users.info":
             return {
                 "ok": True,
-                "user": {"id": args.get("user"), "tz": "Europe/London", "tz_offset": 0},
+                "user": {
+                    "id": args.get("user"),
+                    "tz": "Europe/London",
+                    "tz_offset": 0,
+                    "is_admin": args.get("user") in self.admins,
+                    "is_owner": False,
+                },
             }
         if method == "oauth.v2.access":  # the install: a bot token for ``oauth_team``
             return {

@@ -58,7 +58,8 @@ def summary_from_json(text: str) -> Summary:
     article_fields = dict(data["article"])
     article_fields["paragraphs"] = tuple(article_fields["paragraphs"])
     article_fields["publisher_points"] = tuple(article_fields.get("publisher_points") or ())
-    article_fields["authors"] = tuple(article_fields.get("authors") or ())  # absent before 0.2
+    # absent in rows cached before papers had authors
+    article_fields["authors"] = tuple(article_fields.get("authors") or ())
     return Summary(
         article=Article(**article_fields),
         bullets=tuple(data["bullets"]),
@@ -85,6 +86,27 @@ async def get_cached(
     if kind == "failure":
         return CachedFailure(**json.loads(payload))
     return summary_from_json(payload)
+
+
+async def any_cached_summary(
+    engine: AsyncEngine, url: str, method: str, *, now: float
+) -> Summary | None:
+    """An unexpired summary of ``url`` at any bullet count (its article text lets the
+    More / Fewer buttons re-summarise without fetching the page again), or None."""
+    stmt = (
+        select(CachedSummary.payload)
+        .where(
+            CachedSummary.url == url,
+            CachedSummary.method == method,
+            CachedSummary.kind == "summary",
+            CachedSummary.expires_at > now,
+        )
+        .order_by(CachedSummary.expires_at.desc())
+        .limit(1)
+    )
+    async with engine.connect() as conn:
+        payload = (await conn.execute(stmt)).scalar_one_or_none()
+    return None if payload is None else summary_from_json(payload)
 
 
 async def put_cached(

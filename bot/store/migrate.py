@@ -26,6 +26,7 @@ TABLE_MODULES = (
     "bot.store.installations",
     "bot.store.channels",
     "bot.store.cache",
+    "bot.store.replies",
     "bot.digest.store",
 )
 _LOCK_KEY = 0x6B6579706F696E74  # "keypoint": one advisory-lock id for all replicas

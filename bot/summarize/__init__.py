@@ -21,7 +21,13 @@ from bot.summarize.language import (
     word_units,
 )
 from bot.summarize.publisher import publisher_summary
-from bot.summarize.standalone import openings_extra, without_linking_openings
+from bot.summarize.standalone import (
+    endings_extra,
+    openings_extra,
+    restore_ending,
+    without_linking_openings,
+    without_trailing_attributions,
+)
 from bot.summarize.sumy_methods import SUMY_METHODS, rank_with_sumy
 from bot.text import (
     is_bare_quotation,
@@ -73,9 +79,12 @@ def summarize(article: Article, bullets: int = 3, method: str = "default") -> Su
     candidates = mark_repeats(content_sentences(article))
     budget = bullet_budget(bullets, len(candidates))
     openings = [""] * len(candidates)
+    endings = [""] * len(candidates)
     if method == "default":  # the reference methods keep their sentences whole
         candidates, openings = without_linking_openings(candidates)
+        candidates, endings = without_trailing_attributions(candidates, article.language)
         chosen = _rank_default(candidates, budget, article)
+        candidates, endings = _keep_named_speakers(candidates, chosen, endings)
     elif method == "lead":
         chosen = _rank_lead(candidates, budget)
     else:
@@ -86,12 +95,35 @@ def summarize(article: Article, bullets: int = 3, method: str = "default") -> Su
     if note:
         extras["bullets_note"] = note
     extras.update(openings_extra([openings[i] for i in chosen]))
+    extras.update(endings_extra([endings[i] for i in chosen]))
     return Summary(
         article=article,
         bullets=tuple(candidates[i].text for i in chosen),
         method=method,
         extras=extras,
     )
+
+
+def _keep_named_speakers(
+    candidates: list[Candidate], chosen: list[int], endings: list[str]
+) -> tuple[list[Candidate], list[str]]:
+    """The candidates and their cut tails, with the tail put back on each chosen bullet that
+    the next bullet leans on (its ending then ``""``).
+
+    "The plan was approved, Mayor Jane Doe said." then "She called it a turning point.": the
+    second bullet's "she" is the speaker the first one's tail names, so that tail stays.
+    """
+    candidates, endings = list(candidates), list(endings)
+    taken = set(chosen)
+    for index in chosen:
+        following = index + 1
+        if endings[index] and following in taken:
+            text = candidates[following].text
+            if refers_back(text) or is_bare_quotation(text):
+                whole = restore_ending(candidates[index].text, endings[index])
+                candidates[index] = replace(candidates[index], text=whole)
+                endings[index] = ""
+    return candidates, endings
 
 
 def shortfall_note(requested: int, given: int, sentences: int, eligible: int) -> str | None:

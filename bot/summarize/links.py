@@ -1,15 +1,15 @@
 """Each bullet's link to its sentence in the article (a URL text fragment). Pure.
 
 A bullet is the page's sentence, except that a linking opening may have been cut and the rest
-capitalised (``bot.summarize.standalone``). Browsers match fragments case-insensitively, so
-putting the recorded opening back gives the sentence as the page shows it, and the link
-highlights all of it.
+capitalised, and a trailing attribution (", police said.") cut (``bot.summarize.standalone``).
+Browsers match fragments case-insensitively, so putting the recorded opening and tail back
+gives the sentence as the page shows it, and the link highlights all of it.
 """
 
 from __future__ import annotations
 
 from bot.models import Summary
-from bot.summarize.standalone import bullet_openings
+from bot.summarize.standalone import bullet_endings, bullet_openings, restore_ending
 from bot.text.text_fragments import search_text, text_directive, with_fragment
 
 # The summariser reads at most 5,000 words (``bot.summarize.candidates``): bullets are within
@@ -18,9 +18,14 @@ _MAX_SEARCH_CHARS = 200_000
 
 
 def page_sentences(summary: Summary) -> list[str]:
-    """Each bullet as the page says it: with its cut opening (if any) put back."""
-    openings = bullet_openings(summary.extras, len(summary.bullets))
-    return [opening + bullet for opening, bullet in zip(openings, summary.bullets, strict=True)]
+    """Each bullet as the page says it: with its cut opening and tail (if any) put back."""
+    count = len(summary.bullets)
+    openings = bullet_openings(summary.extras, count)
+    endings = bullet_endings(summary.extras, count)
+    return [
+        opening + restore_ending(bullet, ending)
+        for opening, bullet, ending in zip(openings, summary.bullets, endings, strict=True)
+    ]
 
 
 def bullet_links(summary: Summary, url: str | None = None) -> list[str | None]:
