@@ -84,6 +84,9 @@ def build_site(server: FeedServer, feeds: int, items: int, seed: int = 7) -> lis
                 description=f"<p>{paragraphs[0]}</p><p>Points: {rng.randint(1, 900)}</p>",
             )
         )
+    server.routes["/articles/warm-up"] = article_html(
+        "Warm-up page", [" ".join(sentence(rng) for _ in range(4)) for _ in range(8)]
+    )
     urls = []
     for f in range(feeds):
         mine = stories[f * items : (f + 1) * items]
@@ -204,8 +207,10 @@ async def one_run(feed_urls: list[str], top_n: int, items: int) -> dict[str, Any
             except ImportError as exc:
                 summarise, summariser_name = fallback_summariser(fetcher, settings.bullets)
                 summariser_name += f" (bot.pipeline unavailable: {exc.name})"
+            # A running bot has its parser worker started and the pipeline imported: warm both.
             parser = FeedParserPool(FeedLimits(max_items=items))
-            await parser(rss("warm-up", []), "http://127.0.0.1/warm-up")  # start the worker
+            await parser(rss("warm-up", []), "http://127.0.0.1/warm-up")
+            await summarise(feed_urls[0].rsplit("/", 1)[0] + "/articles/warm-up")
             probe = AckProbe()
             await probe.start()
             try:

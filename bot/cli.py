@@ -1,4 +1,4 @@
-"""The ``keypoints`` command: summarize, batch, serve, console, digest, migrate.
+"""The ``keypoints`` command: summarize, batch, serve, console, digest, stats, migrate.
 
 Contract (other tools rely on it): exit 0 on success, 2 on bad input, a bad setting or a page
 that cannot be summarised, with one short reason on stderr and never a traceback; 130 on
@@ -89,6 +89,13 @@ feeds and what was already posted; KEYPOINTS_ALLOW_HOSTS for intranet feeds. A f
 cannot be read is named on stderr (one line each); when none can be read, --dry-run prints
 nothing and exits 2.
 """
+_STATS_HELP = """\
+What the bot's answers and people's feedback say, for the last N days: links answered,
+replies posted, failures by reason, votes (👍/👎 buttons), replies removed, the median time
+from a message to its reply, the cache hit rate, and the sites with the most failures plus 👎
+first: what to fix next. Reads DATABASE_URL (default: SQLite keypoints.db in the current
+directory), the database `serve` writes to; the numbers cover every workspace in it.
+"""
 _EXIT_STATUS = """\
 exit status: 0 success; 2 bad input, a bad setting, or a page that cannot be summarised (one
 line on stderr); 130 Ctrl-C; 141 when stdout is closed early (e.g. piped into head).
@@ -112,6 +119,14 @@ def _add_summary_options(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="how sentences are picked: one of the methods listed below",
     )
+
+
+def _days(value: str) -> int:
+    """``stats --days``: a whole number of days, 1 to 3650."""
+    days = int(value) if value.isdigit() else 0
+    if not 1 <= days <= 3650:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 3650, got {value!r}")
+    return days
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -185,6 +200,25 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--now", action="store_true", help="post the digest to Slack now")
     mode.add_argument("--dry-run", action="store_true", help="print it without posting")
     digest.add_argument("--json", action="store_true", help="with --dry-run: print Block Kit JSON")
+
+    stats = commands.add_parser(
+        "stats",
+        help="replies, failures, votes and slow or failing sites, from the bot's database",
+        description=_STATS_HELP,
+        formatter_class=raw,
+    )
+    stats.add_argument(
+        "--days", type=_days, default=7, metavar="N", help="the last N days (default 7)"
+    )
+    stats.add_argument(
+        "--json",
+        action="store_true",
+        help='print one JSON object: {"days", "since", "answers", "replies_posted", "failures", '
+        '"failures_by_reason", "votes", "removed", "cache_hit_rate", '
+        '"median_seconds_to_reply", "sites": [{"site", "answers", "replies_posted", '
+        '"failures", "failure_reasons", "up", "down"}]}; sites with the most failures plus '
+        "down-votes first",
+    )
 
     commands.add_parser(
         "migrate",

@@ -1,4 +1,4 @@
-"""The long-running and database-backed commands: serve, console, digest, migrate.
+"""The long-running and database-backed commands: serve, console, digest, stats, migrate.
 
 Kept apart from ``bot.cli`` so ``summarize`` and ``batch`` start without importing Slack,
 SQLAlchemy or the digest.
@@ -44,6 +44,8 @@ def run_service_command(args: argparse.Namespace) -> int:
         asyncio.run(_console(settings, str(CONSOLE_LOG) if log_stream else None))
     elif args.command == "digest":
         asyncio.run(_digest(settings, args))
+    elif args.command == "stats":
+        print(asyncio.run(_stats(settings, args.days, as_json=args.json)))
     elif args.command == "migrate":
         revision = asyncio.run(_migrate(settings))
         print(f"database schema is at revision {revision}")
@@ -163,6 +165,27 @@ async def _migrate(settings: Settings) -> str | None:
         return await migrate(engine)
     finally:
         await engine.dispose()
+
+
+async def _stats(settings: Settings, days: int, *, as_json: bool) -> str:
+    """The report of the last ``days`` days (on this machine's clock, as the bot stores)."""
+    import time
+
+    from bot.stats_report import stats_json, stats_text
+    from bot.store.db import make_engine
+    from bot.store.migrate import migrate
+    from bot.store.stats import gather_stats
+
+    await check_database(settings.database_url)
+    since = time.time() - days * 86400.0
+    engine = make_engine(settings.database_url)
+    try:
+        await migrate(engine)  # a database the bot never ran on: empty tables, not an error
+        stats = await gather_stats(engine, since=since)
+    finally:
+        await engine.dispose()
+    render = stats_json if as_json else stats_text
+    return render(stats, days=days, since=since)
 
 
 async def _digest(settings: Settings, args: argparse.Namespace) -> None:

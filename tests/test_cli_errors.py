@@ -55,7 +55,14 @@ def test_method_names_match_the_summariser_registry() -> None:
 
 
 @pytest.mark.parametrize(
-    "args", [["--help"], ["summarize", "--help"], ["batch", "--help"], ["serve", "--help"]]
+    "args",
+    [
+        ["--help"],
+        ["summarize", "--help"],
+        ["batch", "--help"],
+        ["serve", "--help"],
+        ["stats", "-h"],
+    ],
 )
 def test_help_does_not_import_the_pipeline_or_the_database(args: list[str]) -> None:
     """`--help` loads no summariser, numpy, trafilatura or SQLAlchemy (they cost ~1 s cold)."""
@@ -76,6 +83,7 @@ def test_help_does_not_import_the_pipeline_or_the_database(args: list[str]) -> N
         ("serve", ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "DATABASE_URL"]),
         ("console", ["offline", "DATABASE_URL", "quit"]),
         ("migrate", ["schema", "DATABASE_URL"]),
+        ("stats", ["--days", "--json", "failures", "DATABASE_URL", "fix next"]),
         ("batch", ['"html"', '"text"', '"url"', '"bullets"', '"error"', "same order"]),
     ],
 )

@@ -170,3 +170,14 @@ async def test_digest_at_later_today_after_todays_digest_promises_tomorrow(
     await harness.store.finish_run("C1", today, "r1", "posted", NOW, "1.0")
     reply = await harness.say("digest at 09:00 UTC daily")
     assert "Next one: Tue 01 Dec 09:00 UTC (Mon 30 Nov already had its digest)." in reply
+
+
+async def test_digest_include_exclude_and_filters_commands(harness: Harness) -> None:
+    """`digest include/exclude` store words, `digest filters` lists them, `clear` drops them."""
+    assert "Only stories naming: python, rust." in await harness.say("digest include Rust python")
+    reply = await harness.say("digest exclude crypto")
+    assert "Never stories naming: crypto." in reply
+    assert "letters and digits only" in await harness.say("digest exclude <!channel>")
+    assert "Only stories naming: python, rust." in await harness.say("digest filters")
+    assert "Removed 3 keyword filters." in await harness.say("digest filters clear")
+    assert "No keyword filters" in await harness.say("digest filters")

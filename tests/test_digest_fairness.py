@@ -283,7 +283,7 @@ def test_indexed_grouping_equals_comparing_every_pair() -> None:
     """On random headlines from a small vocabulary, the index finds every similar pair."""
     rng = random.Random(3)
     vocab = "chip firm fined record penalty cloud outage rail strike model open weights"
-    words = vocab.split()  # noqa: SIM905 - a word list reads better as one string
+    words = vocab.split()
     items = [
         FeedItem(
             f"k{n}", " ".join(rng.sample(words, rng.randint(3, 6))), f"https://x.test/{n}", "S"
@@ -327,3 +327,30 @@ async def test_grouping_runs_off_the_event_loop(
 def test_week_dates_are_what_the_tests_assume() -> None:
     """NOW is a Monday, so three days back is the Friday before."""
     assert NOW.date() == date(2026, 11, 30) and NOW.weekday() == 0
+
+
+# -- Beyond: keyword filters per channel -----------------------------------------------------
+async def test_keyword_filters_include_and_exclude(
+    server: FeedServer, fetcher: LocalFetcher, store: DigestStore
+) -> None:
+    """Include keeps only stories naming a word; exclude drops them; shared links stay."""
+    entries = [
+        entry(server, "r", "Rust compiler gets faster builds", 1),
+        entry(server, "c", "Rust crypto exchange collapses overnight", 2),
+        entry(server, "p", "Python release brings free threading", 3),
+    ]
+    server.routes["/feed.xml"] = rss("Dev", entries)
+    shared = article(server, "s", "Gardening tips for the winter months")
+    await store.record_shared_links("T1", "C1", "U1", "4.0", [shared], NOW - timedelta(hours=1))
+    await store.add_filter("C1", "include", "rust")
+    await store.add_filter("C1", "include", "python")
+    await store.add_filter("C1", "exclude", "crypto")
+    digest = await build(server, fetcher, store, ["/feed.xml"], per_source=0)
+    assert {s.title for s in digest.stories} == {
+        "Rust compiler gets faster builds",
+        "Python release brings free threading",
+        "Gardening tips for the winter months",
+    }
+    assert await store.clear_filters("C1") == 3
+    everything = await build(server, fetcher, store, ["/feed.xml"], per_source=0)
+    assert len(everything.stories) == 4

@@ -12,6 +12,7 @@ tested without Slack.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,7 @@ from bot.digest.schedule import (
 )
 from bot.digest.settings import DigestSettings
 from bot.digest.store import DigestStore
+from bot.digest.stories import KeywordFilters
 from bot.slack.commands import CommandContext, CommandRouter
 
 log = logging.getLogger(__name__)
@@ -40,7 +42,11 @@ Preview = Callable[[str, str | None], Awaitable[Digest]]  # (channel, tz) → di
 CheckFeed = Callable[[str], Awaitable[str]]  # feed URL → its title; raises KeypointsError
 
 FEED_USAGE = "feed add <url> | feed remove <url> | feed list"
-DIGEST_USAGE = "digest at HH:MM [Area/City] [weekdays|daily] | digest off | digest now | preview"
+DIGEST_USAGE = (
+    "digest at HH:MM [Area/City] [weekdays|daily] | digest off | digest now | preview"
+    " | digest include|exclude <words> | digest filters [clear]"
+)
+_FILTER_WORD = re.compile(r"^[a-z0-9]{1,64}$")
 
 
 def slack_user_tz(client: object) -> UserTz:
@@ -132,6 +138,14 @@ class DigestCommands:
                 f"Digest set for {schedule.describe()}. "
                 + await self._promise(ctx.channel_id, schedule, now)
             )
+        elif verb in ("include", "exclude"):
+            await ctx.reply(await self._add_filters(ctx.channel_id, verb, rest))
+        elif verb == "filters":
+            if rest and rest[0].lower() == "clear":
+                removed = await self.store.clear_filters(ctx.channel_id)
+                await ctx.reply(f"Removed {removed} keyword filter{'s' * (removed != 1)}.")
+            else:
+                await ctx.reply(self._describe_filters(await self.store.filters(ctx.channel_id)))
         elif verb == "off":
             removed = await self.store.clear_schedule(ctx.channel_id)
             await ctx.reply("Digest turned off." if removed else "This channel had no digest.")
@@ -164,6 +178,25 @@ class DigestCommands:
             upcoming = next_run(schedule, upcoming.at)
         first = upcoming.at.astimezone(zone(schedule.tz))
         return f"Next one: {first:%a %d %b %H:%M %Z}{note}."
+
+    async def _add_filters(self, channel_id: str, kind: str, words: Sequence[str]) -> str:
+        wanted = [w.lower().strip(",") for w in words if w.strip(",")]
+        if not wanted or not all(_FILTER_WORD.match(w) for w in wanted):
+            return f"Say which words, e.g. `digest {kind} rust python` (letters and digits only)."
+        for word in wanted:
+            await self.store.add_filter(channel_id, kind, word)
+        return self._describe_filters(await self.store.filters(channel_id))
+
+    @staticmethod
+    def _describe_filters(filters: KeywordFilters) -> str:
+        if not filters:
+            return "No keyword filters: the digest takes stories on any subject."
+        lines = []
+        if filters.include:
+            lines.append("Only stories naming: " + ", ".join(filters.include) + ".")
+        if filters.exclude:
+            lines.append("Never stories naming: " + ", ".join(filters.exclude) + ".")
+        return "\n".join([*lines, "Links shared in the channel are always considered."])
 
     async def _tz(self, ctx: CommandContext) -> str | None:
         schedule = await self.store.get_schedule(ctx.channel_id)

@@ -22,7 +22,13 @@ from bot.digest.render import MAX_BLOCKS, render_message
 from bot.digest.settings import DigestSettings
 from bot.digest.sources import FeedFetcher, fetch_feeds, shared_link_items
 from bot.digest.store import DigestStore
-from bot.digest.stories import StoryGroup, canonical_link, choose_stories, item_keys
+from bot.digest.stories import (
+    KeywordFilters,
+    StoryGroup,
+    canonical_link,
+    choose_stories,
+    item_keys,
+)
 from bot.errors import KeypointsError
 from bot.models import Summary
 
@@ -73,7 +79,8 @@ async def build_digest(
     shared_items = await _readable_shared(
         shared_link_items(shared[-settings.shared_read_ahead :]), summarise, limit, read, problems
     )
-    items = [*fetched.items, *shared_items]
+    filters = await store.filters(channel_id) if store else KeywordFilters()
+    items = [item for item in (*fetched.items, *shared_items) if filters.keeps(item)]
     seen = await store.seen_keys(channel_id, _identities(items)) if store else set()
     # Grouping is pure Python over every item: in a thread, so slash commands are still
     # acknowledged while it runs (it is near-linear, but a 5,000-item day is still ~0.1 s).

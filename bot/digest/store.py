@@ -33,6 +33,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.digest.model import FeedState
 from bot.digest.schedule import Days, Schedule, parse_time
+from bot.digest.stories import KeywordFilters
 from bot.slack.tenancy import CURRENT_TEAM
 from bot.store.db import Base, make_sessionmaker
 
@@ -76,6 +77,16 @@ class DigestSchedule(Base):
     tz: Mapped[str] = mapped_column(String(64))
     days: Mapped[str] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ChannelFilter(Base):
+    """A word a channel's digest requires (``include``) or refuses (``exclude``)."""
+
+    __tablename__ = "digest_channel_filters"
+    channel_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # include | exclude
+    word: Mapped[str] = mapped_column(ID, primary_key=True)  # lower case
+    team_id: Mapped[str | None] = mapped_column(ID)  # so uninstall can find it
 
 
 class SeenItem(Base):
@@ -199,6 +210,39 @@ class DigestStore:
                 select(FeedFetchState).where(FeedFetchState.channel_id == channel_id)
             )
             return {r.url: FeedState(r.url, r.etag, r.last_modified) for r in rows}
+
+    # -- keyword filters -------------------------------------------------------------------
+    async def add_filter(self, channel_id: str, kind: str, word: str) -> bool:
+        """Require (``include``) or refuse (``exclude``) ``word``; False if already set."""
+        row: dict[str, object] = {
+            "channel_id": channel_id,
+            "kind": kind,
+            "word": word.lower(),
+            "team_id": CURRENT_TEAM.get(),
+        }
+        return await self._insert_ignore(ChannelFilter, row)
+
+    async def clear_filters(self, channel_id: str) -> int:
+        """Drop every keyword filter of the channel; how many there were."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                delete(ChannelFilter).where(ChannelFilter.channel_id == channel_id)
+            )
+        return int(result.rowcount)
+
+    async def filters(self, channel_id: str) -> KeywordFilters:
+        async with self._sessions() as session:
+            rows = list(
+                await session.scalars(
+                    select(ChannelFilter)
+                    .where(ChannelFilter.channel_id == channel_id)
+                    .order_by(ChannelFilter.word)
+                )
+            )
+        return KeywordFilters(
+            include=tuple(r.word for r in rows if r.kind == "include"),
+            exclude=tuple(r.word for r in rows if r.kind == "exclude"),
+        )
 
     # -- schedules -------------------------------------------------------------------------
     async def set_schedule(
@@ -367,7 +411,7 @@ class DigestStore:
     async def forget_team(self, team_id: str, channels: Iterable[str] = ()) -> set[str]:
         """Delete everything the digest keeps for the workspace's channels (its schedules,
         feeds, shared links, runs); ``channels`` adds channels known elsewhere. Returns them."""
-        tables: tuple[type[Base], ...] = (DigestSchedule, SharedLink, ChannelFeed)
+        tables: tuple[type[Base], ...] = (DigestSchedule, SharedLink, ChannelFeed, ChannelFilter)
         wanted = set(channels)
         async with self._sessions.begin() as session:
             for table in tables:
@@ -379,6 +423,7 @@ class DigestStore:
                 )
             by_channel = (
                 ChannelFeed,
+                ChannelFilter,
                 FeedFetchState,
                 DigestSchedule,
                 SeenItem,

@@ -25,6 +25,27 @@ RECENCY_HALF_LIFE = timedelta(hours=12)
 
 
 @dataclass(frozen=True, slots=True)
+class KeywordFilters:
+    """A channel's keyword filters: a story must name one ``include`` word (when there are
+    any) and no ``exclude`` word, in its title or feed description (whole words, any case)."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.include or self.exclude)
+
+    def keeps(self, item: FeedItem) -> bool:
+        """Whether ``item`` passes. Links people shared always do: they chose them."""
+        if item.shared or not self:
+            return True
+        words = set(_WORD.findall(f"{item.title} {item.summary}".lower()))
+        if self.exclude and words & set(self.exclude):
+            return False
+        return not self.include or bool(words & set(self.include))
+
+
+@dataclass(frozen=True, slots=True)
 class StoryGroup:
     """One story and every item that carries it; ``lead`` is the item shown."""
 

@@ -75,6 +75,7 @@ class Click:
     thread_ts: str | None
     response_url: str | None
     message: dict[str, Any]
+    delivery: str  # the click's trigger id: a retried delivery carries the same one
 
 
 def parse_click(body: dict[str, Any]) -> Click | None:
@@ -97,6 +98,7 @@ def parse_click(body: dict[str, Any]) -> Click | None:
         thread_ts=container.get("thread_ts") or message.get("thread_ts"),
         response_url=body.get("response_url"),
         message=dict(message),
+        delivery=str(body.get("trigger_id") or action.get("action_ts") or ""),
     )
 
 
@@ -119,6 +121,12 @@ class ReplyClicks:
         self.service = service
 
     async def handle(self, click: Click, client: AsyncWebClient) -> None:
+        # A retried delivery (HTTP retry, Socket Mode redelivery, another replica) is dropped;
+        # the state-setting writes below would make it harmless anyway, but not silent.
+        if click.delivery and not await self.service.first_delivery(
+            f"click:{click.delivery}"[:128]
+        ):
+            return
         engine = self.service.engine
         reply = await replies.reply_of(engine, click.reply_id)
         with team_scope(click.team_id):

@@ -1,4 +1,5 @@
-"""Channel settings in memory, so a Slack delivery is acknowledged without reading them.
+"""Channel settings (and who opted out of auto mode) in memory, so a Slack delivery is
+acknowledged without reading them.
 
 The whole settings table is small (only channels that changed a setting have a row) and is
 kept here as one snapshot. A background task (``watch``) reads the one-row settings version
@@ -42,6 +43,7 @@ class ChannelSettingsCache:
         self._clock = clock
         self._version = -1
         self._snapshot: dict[tuple[str, str], ChannelChoices] = {}
+        self._opted_out: frozenset[tuple[str, str]] = frozenset()
         self._loaded_at: float | None = None
         self._loading: asyncio.Lock | None = None
         self._generation = 0  # bumped by ``changed``: a read begun before it is stale
@@ -51,6 +53,12 @@ class ChannelSettingsCache:
         if not self._fresh():
             await self.reload()
         return self._snapshot.get((team_id, channel_id), ChannelChoices())
+
+    async def opted_out(self, team_id: str, user_id: str) -> bool:
+        """Whether the person's links are left alone by auto mode (``/keypoints optout``)."""
+        if not self._fresh():
+            await self.reload()
+        return (team_id, user_id) in self._opted_out
 
     def changed(self) -> None:
         """A setting was written through this replica: reload before the next use."""
@@ -65,7 +73,7 @@ class ChannelSettingsCache:
             if self._fresh():  # another caller reloaded it meanwhile
                 return
             started, generation = self._clock(), self._generation
-            self._version, self._snapshot = await all_channel_choices(self.engine)
+            self._version, self._snapshot, self._opted_out = await all_channel_choices(self.engine)
             # A write through this replica during the read may be missing from it.
             self._loaded_at = started if generation == self._generation else None
 

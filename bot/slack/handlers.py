@@ -21,6 +21,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.observability.metrics import EVENTS_RECEIVED
 from bot.slack.commands import CommandContext, CommandRouter
+from bot.slack.filter_commands import register_filter_commands
+from bot.slack.filters import plan_auto
 from bot.slack.followups import earlier_replies, forget_message
 from bot.slack.links import links_in_message, links_in_text
 from bot.slack.predicates import is_fresh_human_message, thread_root
@@ -87,6 +89,7 @@ def register_listeners(
         usage="failures public|private",
         summary="who sees it when a link posted here (auto mode) cannot be summarised",
     )
+    register_filter_commands(router, service, reaction=opts.reaction)
 
     @app.middleware
     async def count_requests(body: dict[str, Any], next: Any) -> None:
@@ -162,23 +165,39 @@ class _Triggers:
         self.options = options
 
     async def message(self, team_id: str, event: Mapping[str, Any], urls: list[str]) -> None:
-        """Runs before the ack: the links (up to the cap) as quiet jobs when auto mode is on
-        (a failure is told to the poster alone), in one transaction; the settings come from
-        memory, and the share hooks (the digest's record of shared links) run after the ack.
+        """Runs before the ack: the links auto mode answers (``bot.slack.filters``: auto on
+        or off, the channel's sites, the poster's opt-out), up to the cap, as quiet jobs (a
+        failure is told to the poster alone), in one transaction; the settings and opt-outs
+        come from memory, and the share hooks (the digest's record of shared links) run after
+        the ack.
 
         No event-id gate here: every step is idempotent (shared links and jobs are unique per
         message and link), so a retry of a delivery that died half-way finishes the work
         instead of being dropped as already seen, and a plain retry creates nothing."""
-        capped = urls[: self.options.max_links]
-        request = _thread_request(team_id, event, capped)
-        self.service.share_later(
-            team_id, request.channel_id, request.user_id, request.message_ts, capped
-        )
+        request = _thread_request(team_id, event, [])
+        cap = self.options.max_links
         try:
-            choices = await self.service.channel_settings.choices(team_id, request.channel_id)
-            request = dataclasses.replace(request, quiet=not choices.public_failures)
-            if choices.auto and await self.service.enqueue(request):
-                self.note_left_out(request, len(urls))
+            cache = self.service.channel_settings
+            choices = await cache.choices(team_id, request.channel_id)
+            # A link sent to the bot in a direct message is a request, opted out or not.
+            opted_out = event.get("channel_type") != "im" and await cache.opted_out(
+                team_id, request.user_id
+            )
+            plan = plan_auto(urls, choices, opted_out=opted_out)
+            if plan.shared:
+                self.service.share_later(
+                    team_id, request.channel_id, request.user_id, request.message_ts,
+                    plan.shared[:cap],
+                )  # fmt: skip
+            request = dataclasses.replace(
+                request,
+                urls=plan.answer[:cap],
+                quiet=not choices.public_failures,
+                min_words=choices.min_words or None,
+                no_minimum=plan.no_minimum,
+            )
+            if request.urls and await self.service.enqueue(request):
+                self.note_left_out(request, len(plan.answer))
         except Exception:
             self._accept_failed(request)
 
@@ -186,7 +205,11 @@ class _Triggers:
         """An edit: links it added are answered like a new message's (once: jobs are unique
         per message and link); a parent deleted under its thread (a tombstone) takes our
         reply with it."""
-        new = {**(event.get("message") or {}), "channel": event.get("channel")}
+        new = {
+            **(event.get("message") or {}),
+            "channel": event.get("channel"),
+            "channel_type": event.get("channel_type"),  # a DM is never filtered (opt-out)
+        }
         if new.get("subtype") == "tombstone" and new.get("ts"):
             self.service.spawn(
                 forget_message(self.service, team_id, str(new["channel"]), str(new["ts"]))

@@ -30,12 +30,14 @@ from bot.slack.gate import SignatureCheck, refuse
 from bot.store.cache import purge_expired
 from bot.store.events import forget_older_than
 from bot.store.installations import purge_expired_states
+from bot.store.replies import forget_replies_before
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HOUSEKEEPING_INTERVAL = 3600.0
 CLAIM_RETENTION = 86400.0  # Slack retries for minutes; a day leaves a wide margin
+REPLY_RETENTION = 90 * 86400.0  # answers and votes: what `keypoints stats` can look back on
 HEALTH_TIMEOUT = 2.0  # a database slower than this to answer SELECT 1 counts as down
 
 
@@ -237,6 +239,7 @@ async def _housekeeping(bot: Bot) -> None:
             await purge_expired(bot.engine, now=now)
             await forget_older_than(bot.engine, CLAIM_RETENTION, now=now)
             await purge_expired_states(bot.engine, now=now)
+            await forget_replies_before(bot.engine, now - REPLY_RETENTION)
         except Exception:
             log.exception("housekeeping failed")
         await asyncio.sleep(HOUSEKEEPING_INTERVAL)

@@ -38,6 +38,7 @@ from bot.observability.metrics import REPLIES_POSTED, SUMMARIES
 from bot.slack.buttons import ButtonState, with_buttons
 from bot.slack.channel_cache import ChannelSettingsCache
 from bot.slack.failures import SlackFailure, api_error, classify, short_reason
+from bot.slack.filters import require_length
 from bot.slack.pacing import ChannelPacer
 from bot.slack.priority import RequestPriority
 from bot.slack.render import (
@@ -92,6 +93,8 @@ class LinkRequest:
     public_response: bool = False  # slash command: the summary itself goes via response_url
     dedupe: bool = True  # explicit requests (slash command, shortcut) always get an answer
     quiet: bool = False  # auto mode: failures go to the poster alone (ephemeral)
+    min_words: int | None = None  # auto mode: a shorter article gets a note, not key points
+    no_minimum: tuple[str, ...] = ()  # links on the channel's "always" sites: no minimum
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +275,7 @@ class KeypointsService:
     async def forget_team(self, team_id: str) -> None:
         """Remove a workspace's settings, here and (through the hooks) in the digest."""
         channels = await teams.forget_team(self.engine, team_id)
+        await replies.forget_team_replies(self.engine, team_id)
         self.channel_settings.changed()
         for hook in list(self.uninstall_hooks):
             await hook(team_id, channels)
@@ -324,6 +328,7 @@ class KeypointsService:
                 user_id=request.user_id,
                 bullets=request.bullets,
                 quiet=request.quiet,
+                min_words=None if url in request.no_minimum else request.min_words,
             )
             for url in dict.fromkeys(request.urls)
         ]
@@ -432,6 +437,7 @@ class KeypointsService:
             urls=(spec.posted_url,),
             bullets=spec.bullets,
             quiet=spec.quiet,
+            min_words=spec.min_words,
         )
 
     async def _prepare(self, job: jobs.Job, retaken: bool) -> tuple[SlackMessage, bool] | None:
@@ -569,6 +575,8 @@ class KeypointsService:
         try:
             key = self.canonicalize(url)
             outcome, cached = await self._outcome(url, key, bullets)
+            if isinstance(outcome, Summary) and request.min_words:
+                require_length(outcome.article, request.min_words)  # TooShort: a failure
             if isinstance(outcome, Summary):
                 state = ButtonState(reply_id, len(outcome.bullets), bullets,
                                     more_possible=len(outcome.bullets) >= bullets)  # fmt: skip

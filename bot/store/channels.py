@@ -1,5 +1,7 @@
 """Per-channel settings: whether links are summarised automatically (on unless turned off),
-and whether auto mode's failures are shown to the channel (off: only the poster sees them).
+whether auto mode's failures are shown to the channel (off: only the poster sees them), the
+shortest article auto mode answers, and the sites it never / always answers; and the people
+who opted out of auto mode (``bot.store.filters`` has those two tables).
 
 Every write also bumps the one-row ``slack_settings_version`` in the same transaction
 (``bump_version``), so each replica's in-memory copy (``bot.slack.channel_cache``) sees a
@@ -9,14 +11,23 @@ setting's writer must call ``bump_version(conn)`` too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from sqlalchemy import Boolean, Float, Integer, String, false, select
+from sqlalchemy import Boolean, Float, Integer, String, delete, false, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.db import Base
 from bot.store.dialect import conflict_insert
+from bot.store.filters import (
+    ALWAYS,
+    MAX_SITES_PER_CHANNEL,
+    NEVER,
+    BadSite,
+    ChannelSite,
+    SiteRules,
+    UserOptOut,
+)
 
 AUTO_DEFAULT = True
 
@@ -31,6 +42,8 @@ class ChannelSettings(Base):
     auto: Mapped[bool] = mapped_column(Boolean, default=AUTO_DEFAULT)
     updated_at: Mapped[float] = mapped_column(Float)
     public_failures: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Auto mode: an article with fewer words gets no key points (0: no minimum).
+    min_words: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class SettingsVersion(Base):
@@ -65,37 +78,62 @@ async def settings_version(engine: AsyncEngine) -> int:
 class ChannelChoices:
     auto: bool = AUTO_DEFAULT
     public_failures: bool = False  # auto mode's failures in the thread for all, not ephemeral
+    min_words: int = 0  # auto mode: shorter articles get no key points (0: no minimum)
+    sites: SiteRules = field(default_factory=SiteRules)  # sites never / always answered
 
 
 async def channel_choices(engine: AsyncEngine, team_id: str, channel_id: str) -> ChannelChoices:
     """The channel's settings (the defaults for a channel that never changed them)."""
-    stmt = select(ChannelSettings.auto, ChannelSettings.public_failures).where(
-        ChannelSettings.team_id == team_id, ChannelSettings.channel_id == channel_id
-    )
     async with engine.connect() as conn:
-        row = (await conn.execute(stmt)).first()
-    return ChannelChoices() if row is None else ChannelChoices(bool(row[0]), bool(row[1]))
+        _, channels, _ = await _read_settings(conn, team_id, channel_id)
+    return channels.get((team_id, channel_id), ChannelChoices())
 
 
 async def all_channel_choices(
     engine: AsyncEngine,
-) -> tuple[int, dict[tuple[str, str], ChannelChoices]]:
-    """The version and every channel that changed a setting, read in one transaction so the
-    version matches the rows (channels not listed have the defaults)."""
+) -> tuple[int, dict[tuple[str, str], ChannelChoices], frozenset[tuple[str, str]]]:
+    """The version, every channel that changed a setting (channels not listed have the
+    defaults) and the (team, user) pairs that opted out, read in one transaction so the
+    version matches the rows."""
     async with engine.begin() as conn:
-        version = (
-            await conn.execute(select(SettingsVersion.version).where(SettingsVersion.id == 1))
-        ).scalar_one_or_none()
-        rows = await conn.execute(
-            select(
-                ChannelSettings.team_id,
-                ChannelSettings.channel_id,
-                ChannelSettings.auto,
-                ChannelSettings.public_failures,
-            )
+        return await _read_settings(conn)
+
+
+async def _read_settings(
+    conn: AsyncConnection, team_id: str | None = None, channel_id: str | None = None
+) -> tuple[int, dict[tuple[str, str], ChannelChoices], frozenset[tuple[str, str]]]:
+    """Everything (or one channel's settings, without the opt-outs)."""
+    version = (
+        await conn.execute(select(SettingsVersion.version).where(SettingsVersion.id == 1))
+    ).scalar_one_or_none()
+    settings = select(
+        ChannelSettings.team_id,
+        ChannelSettings.channel_id,
+        ChannelSettings.auto,
+        ChannelSettings.public_failures,
+        ChannelSettings.min_words,
+    )
+    sites = select(ChannelSite.team_id, ChannelSite.channel_id, ChannelSite.host, ChannelSite.rule)
+    if team_id is not None:
+        settings = settings.where(
+            ChannelSettings.team_id == team_id, ChannelSettings.channel_id == channel_id
         )
-        snapshot = {(r[0], r[1]): ChannelChoices(bool(r[2]), bool(r[3])) for r in rows}
-    return int(version or 0), snapshot
+        sites = sites.where(ChannelSite.team_id == team_id, ChannelSite.channel_id == channel_id)
+    rules: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for r in await conn.execute(sites):
+        rules.setdefault((r[0], r[1]), []).append((r[2], r[3]))
+    snapshot = {
+        (r[0], r[1]): ChannelChoices(bool(r[2]), bool(r[3]), int(r[4] or 0))
+        for r in await conn.execute(settings)
+    }
+    for key, listed in rules.items():  # a channel may have rules and no settings row
+        found = snapshot.get(key, ChannelChoices())
+        snapshot[key] = replace(found, sites=SiteRules(tuple(sorted(listed))))
+    opted_out: frozenset[tuple[str, str]] = frozenset()
+    if team_id is None:
+        rows = await conn.execute(select(UserOptOut.team_id, UserOptOut.user_id))
+        opted_out = frozenset((r[0], r[1]) for r in rows)
+    return int(version or 0), snapshot, opted_out
 
 
 async def set_public_failures(
@@ -144,3 +182,95 @@ async def set_auto(
         )
         await conn.execute(stmt)
         await bump_version(conn)
+
+
+async def set_min_words(
+    engine: AsyncEngine, team_id: str, channel_id: str, words: int, *, now: float
+) -> None:
+    """Auto mode answers only articles of at least ``words`` words here (0: any length)."""
+    table = ChannelSettings.__table__
+    async with engine.begin() as conn:
+        stmt = conflict_insert(conn, table).values(  # type: ignore[arg-type]
+            team_id=team_id,
+            channel_id=channel_id,
+            auto=AUTO_DEFAULT,
+            min_words=words,
+            updated_at=now,
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["team_id", "channel_id"],
+            set_={"min_words": words, "updated_at": now},
+        )
+        await conn.execute(stmt)
+        await bump_version(conn)
+
+
+async def set_site_rule(
+    engine: AsyncEngine, team_id: str, channel_id: str, host: str, rule: str, *, now: float
+) -> None:
+    """Links to ``host`` (a ``site_host``) and its subdomains are ``never`` or ``always``
+    summarised automatically here; replaces the site's earlier rule."""
+    assert rule in (NEVER, ALWAYS)
+    table = ChannelSite.__table__
+    mine = (ChannelSite.team_id == team_id) & (ChannelSite.channel_id == channel_id)
+    async with engine.begin() as conn:
+        counted = select(func.count()).select_from(ChannelSite).where(mine)
+        count = (await conn.execute(counted)).scalar_one()
+        exists = (
+            await conn.execute(select(ChannelSite.host).where(mine, ChannelSite.host == host))
+        ).first()
+        if exists is None and count >= MAX_SITES_PER_CHANNEL:
+            raise BadSite(
+                f"This channel already lists {MAX_SITES_PER_CHANNEL} sites; remove some first."
+            )
+        stmt = conflict_insert(conn, table).values(  # type: ignore[arg-type]
+            team_id=team_id, channel_id=channel_id, host=host, rule=rule, updated_at=now
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["team_id", "channel_id", "host"],
+            set_={"rule": rule, "updated_at": now},
+        )
+        await conn.execute(stmt)
+        await bump_version(conn)
+
+
+async def remove_site_rule(engine: AsyncEngine, team_id: str, channel_id: str, host: str) -> bool:
+    """Drop the site's rule here; whether it had one."""
+    async with engine.begin() as conn:
+        result = await conn.execute(
+            delete(ChannelSite).where(
+                ChannelSite.team_id == team_id,
+                ChannelSite.channel_id == channel_id,
+                ChannelSite.host == host,
+            )
+        )
+        await bump_version(conn)
+    return bool(result.rowcount)
+
+
+async def set_opted_out(
+    engine: AsyncEngine, team_id: str, user_id: str, opted_out: bool, *, now: float
+) -> None:
+    """The person's links are (or are again not) left alone by auto mode in the workspace."""
+    async with engine.begin() as conn:
+        if opted_out:
+            stmt = conflict_insert(conn, UserOptOut.__table__).values(  # type: ignore[arg-type]
+                team_id=team_id, user_id=user_id, updated_at=now
+            )
+            await conn.execute(stmt.on_conflict_do_nothing(index_elements=["team_id", "user_id"]))
+        else:
+            await conn.execute(
+                delete(UserOptOut).where(
+                    UserOptOut.team_id == team_id, UserOptOut.user_id == user_id
+                )
+            )
+        await bump_version(conn)
+
+
+async def is_opted_out(engine: AsyncEngine, team_id: str, user_id: str) -> bool:
+    """Whether the person opted out of auto mode (read from the database)."""
+    stmt = select(UserOptOut.user_id).where(
+        UserOptOut.team_id == team_id, UserOptOut.user_id == user_id
+    )
+    async with engine.connect() as conn:
+        return (await conn.execute(stmt)).first() is not None

@@ -65,6 +65,8 @@ class LinkJob(Base):
     reply_ts: Mapped[str | None] = mapped_column(String(32))  # the bot's reply, once posted
     # An auto-mode job: failures go to the poster alone (ephemeral), not to the thread.
     quiet: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Auto mode: the channel's minimum article length when the link was posted (None: none).
+    min_words: Mapped[int | None] = mapped_column(Integer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,7 @@ class JobSpec:
     user_id: str
     bullets: int | None
     quiet: bool = False  # auto mode: failures are told only to the poster
+    min_words: int | None = None  # auto mode: a shorter article gets no key points
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +135,7 @@ async def create_jobs(
                     user_id=spec.user_id,
                     bullets=spec.bullets,
                     quiet=spec.quiet,
+                    min_words=spec.min_words,
                     state=PENDING,
                     owner=owner,
                     lease_expires_at=now + lease,
@@ -324,5 +328,6 @@ def _job(row: object) -> Job:
         user_id=r["user_id"],
         bullets=r["bullets"],
         quiet=bool(r["quiet"]),
+        min_words=r["min_words"],
     )
     return Job(int(r["id"]), spec, int(r["attempts"]), float(r["created_at"]))

@@ -25,6 +25,7 @@ TABLE_MODULES = (
     "bot.store.jobs",
     "bot.store.installations",
     "bot.store.channels",
+    "bot.store.filters",
     "bot.store.cache",
     "bot.store.replies",
     "bot.digest.store",

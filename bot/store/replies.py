@@ -12,7 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Boolean, Float, Integer, String, case, false, func, select, update
+from sqlalchemy import (
+    Boolean,
+    Float,
+    Integer,
+    String,
+    case,
+    delete,
+    false,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -206,3 +217,20 @@ async def mark_removed(engine: AsyncEngine, reply_id: str, *, now: float) -> boo
             .values(removed_at=now)
         )
     return bool(result.rowcount)
+
+
+async def forget_replies_before(engine: AsyncEngine, cutoff: float) -> int:
+    """Drop answers recorded before ``cutoff`` and their votes (the stats' horizon)."""
+    old = select(ReplyRecord.reply_id).where(ReplyRecord.created_at < cutoff)
+    async with engine.begin() as conn:
+        await conn.execute(delete(ReplyVote).where(ReplyVote.reply_id.in_(old)))
+        result = await conn.execute(delete(ReplyRecord).where(ReplyRecord.created_at < cutoff))
+    return int(result.rowcount or 0)
+
+
+async def forget_team_replies(engine: AsyncEngine, team_id: str) -> None:
+    """A workspace uninstalled the app: its answers and votes go too."""
+    ours = select(ReplyRecord.reply_id).where(ReplyRecord.team_id == team_id)
+    async with engine.begin() as conn:
+        await conn.execute(delete(ReplyVote).where(ReplyVote.reply_id.in_(ours)))
+        await conn.execute(delete(ReplyRecord).where(ReplyRecord.team_id == team_id))

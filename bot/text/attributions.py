@@ -27,7 +27,10 @@ from bot.text.quotes import is_balanced
 MIN_REST_WORDS = 8  # what is left must say something on its own
 
 _DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 # When or where it was said: "Tuesday", "on Friday night", "last week", "in a statement".
 _WHEN = (
     rf"(?:on\s+)?{_DAY}(?:\s+(?:morning|afternoon|evening|night))?"
@@ -68,7 +71,9 @@ _FIRST_OR_SECOND_PERSON = re.compile(
     re.IGNORECASE,
 )
 # "..., Dr. Jane Doe, the zoo's director, told Fox 8.": the speaker's name ends what is left.
-_NAMED_LAST = re.compile(r",\s+(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’.-]*){0,3}$")
+_NAMED_LAST = re.compile(
+    r",\s+(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’.-]*){0,3}$"
+)
 _QUOTE_MARKS = re.compile(r"[\"“”‘«»]|(?:^|\s)'|[.,!?]'")
 
 
@@ -94,4 +99,3 @@ def drop_trailing_attribution(sentence: str) -> tuple[str, str]:
     ):
         return sentence, ""
     return rest + ".", stripped[match.start() :]
-

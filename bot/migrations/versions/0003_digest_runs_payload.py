@@ -27,9 +27,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("payload", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("posted_at", sa.DateTime(), nullable=True))
     with op.batch_alter_table("digest_feed_states", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("failures", sa.Integer(), nullable=False, server_default="0")
-        )
+        batch_op.add_column(sa.Column("failures", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("failing_since", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("last_error", sa.String(length=512), nullable=True))
         batch_op.add_column(
