@@ -101,11 +101,10 @@ def test_reading_stops_at_the_time_budget_with_the_pages_read() -> None:
 
 
 def test_a_decompression_bomb_is_too_complex_not_a_gigabyte() -> None:
-    """A stream inflating to 1 GB stops at pypdf's output limit: TooComplex, quickly."""
-    start = time.perf_counter()
+    """A stream inflating to 1 GB stops at pypdf's output limit: TooComplex, not 1 GB of text.
+    (Its time is measured by bench/bench_pdf.py, not asserted here.)"""
     with pytest.raises(TooComplex):
         pdf_article(read_pdf(decompression_bomb(1024)))
-    assert time.perf_counter() - start < 5
 
 
 def test_deep_nesting_is_too_complex() -> None:
