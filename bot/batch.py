@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from bot.errors import InputError, KeypointsError
 from bot.models import Article, Summary
 from bot.pipeline import summarize_html, summarize_text, summarize_url
-from bot.workers import default_workers, make_executor, run_in_worker
+from bot.workers import WorkerBudget, default_workers, make_executor, run_in_worker
 
 if TYPE_CHECKING:
     from bot.fetch import Fetcher
@@ -90,10 +90,12 @@ class BatchRunner:
         fetcher_factory: Callable[[], Fetcher],
         window: int = 16,
         workers: int | None = None,
+        budget: WorkerBudget | None = None,
     ) -> None:
         """``workers``: processes that extract and summarise, each job on a time and memory
-        budget (default: one per core but one); 0 runs them in this process, one at a time
-        (lxml is not safe on several threads at once)."""
+        ``budget`` (default: one per core but one, ``WorkerBudget()``); 0 runs them in this
+        process, one at a time (lxml is not safe on several threads at once)."""
+        self._budget = budget
         self._bullets = bullets
         self._method = method
         self._fetcher_factory = fetcher_factory
@@ -161,7 +163,7 @@ class BatchRunner:
     def _pool(self) -> Executor | None:
         """The worker processes, started on first use (``None``: this process)."""
         if self._executor is None and self._workers > 0:
-            self._executor = make_executor(self._workers)
+            self._executor = make_executor(self._workers, self._budget)
         return self._executor
 
 

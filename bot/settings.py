@@ -63,6 +63,7 @@ class Settings:
     metrics_token: str | None = None
     # Worker processes that extract and summarise (0: threads in the bot's own process).
     workers: int = field(default_factory=default_workers)
+    job_seconds: float = 5.0  # wall-clock budget of one extract → summarise job in a worker
     fetch: FetchSettings = field(default_factory=FetchSettings)
 
     @property
@@ -122,6 +123,7 @@ class Settings:
             reply_retry_max=reader.number("KEYPOINTS_REPLY_RETRY_MAX", 300.0, 0.0),
             reply_retry_window=reader.number("KEYPOINTS_REPLY_RETRY_WINDOW", 6 * 3600.0, 0.0),
             workers=reader.integer("KEYPOINTS_WORKERS", default_workers(), 0, 64),
+            job_seconds=reader.number("KEYPOINTS_JOB_SECONDS", 5.0, 0.1),
             digest_tick=reader.number("KEYPOINTS_DIGEST_TICK", 30.0, 0.1),
             metrics_addr=_address(reader.text("KEYPOINTS_METRICS_ADDR")),
             metrics_token=reader.text("KEYPOINTS_METRICS_TOKEN"),

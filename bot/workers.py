@@ -147,9 +147,9 @@ def ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def make_executor(workers: int) -> Executor | None:
+def make_executor(workers: int, budget: WorkerBudget | None = None) -> Executor | None:
     """Worker processes, or ``None`` (threads in this process) for ``workers == 0``."""
-    return RespawningProcessPool(workers) if workers > 0 else None
+    return RespawningProcessPool(workers, budget) if workers > 0 else None
 
 
 def _load_pipeline() -> None:

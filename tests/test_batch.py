@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.batch import BatchRunner
 from bot.fetch import Fetcher, FetchSettings
+from bot.workers import WorkerBudget
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cli"
 
@@ -128,6 +129,9 @@ async def test_concurrent_batches_give_the_serial_output() -> None:
             fetcher_factory=lambda: Fetcher(FetchSettings()),
             window=window,
             workers=workers,
+            # The production memory cap with a roomy clock: on a loaded machine a page could
+            # otherwise run over 5 s in one run and not the other, and the outputs differ.
+            budget=WorkerBudget(seconds=60),
         )
         await runner.run(lines, out)
         return out.getvalue()

@@ -78,9 +78,12 @@ def test_real_pages_pass_the_caps_unchanged() -> None:
 
 
 async def test_every_shape_via_a_link_gets_a_short_answer_and_others_are_answered() -> None:
-    """Each hostile page served gzipped ends in a summary or a one-line reason, within the
-    worker budget, and an ordinary link fetched after them is summarised."""
-    pool = RespawningProcessPool(1)
+    """Each hostile page served gzipped ends in a summary or a one-line reason (never a crash
+    or the memory cap), and an ordinary link fetched after them is summarised."""
+    # The production memory cap, but a roomy clock: on a loaded test machine wall time says
+    # little. Each shape's time is measured by bench/bench_hostile.py; the next test shows the
+    # time budget is enforced.
+    pool = RespawningProcessPool(1, WorkerBudget(seconds=60))
     settings = FetchSettings(allow_hosts=("127.0.0.1",))
     try:
         async with serve(_site()) as base, Fetcher(settings) as fetcher:
@@ -88,7 +91,7 @@ async def test_every_shape_via_a_link_gets_a_short_answer_and_others_are_answere
                 try:
                     await summarize_url(f"{base}/shape/{name}", fetcher, executor=pool)
                 except TooComplex:
-                    pytest.fail(f"{name} ran over the worker budget")
+                    pytest.fail(f"{name} ran over the worker's memory cap or crashed it")
                 except KeypointsError as exc:
                     assert "\n" not in exc.message and len(exc.message) < 120
             summary = await summarize_url(f"{base}/story", fetcher, executor=pool)

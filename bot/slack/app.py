@@ -43,7 +43,7 @@ from bot.slack.tenancy import TeamScopedClient, installed_workspaces, single_wor
 from bot.store.db import make_engine
 from bot.store.installations import installation_store, oauth_state_store
 from bot.store.migrate import migrate
-from bot.workers import make_executor, warm_up
+from bot.workers import WorkerBudget, make_executor, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +160,8 @@ async def running_bot(
         await migrate(engine)
         fetcher = await stack.enter_async_context(Fetcher(settings.fetch))
         # Worker processes serve the real pipeline only (an injected summariser needs none).
-        executor = make_executor(settings.workers) if summarise is None else None
+        budget = WorkerBudget(seconds=settings.job_seconds)
+        executor = make_executor(settings.workers, budget) if summarise is None else None
         if executor is not None:
             stack.callback(executor.shutdown, wait=False, cancel_futures=True)
             await warm_up(executor)
