@@ -25,15 +25,16 @@ TIME_SENSITIVE = (
     "tests/test_digest_commands.py",
     "tests/test_digest_service.py",
     "tests/test_digest_stories.py",
+    "tests/test_digest_fairness.py",
     "tests/test_digest_feeds.py",
-    "tests/test_digest_render.py",
     "tests/test_ops_jobs.py",
     "tests/test_store_slack.py",
     "tests/test_oauth_install.py",
     "tests/test_slack_service.py",
+    "tests/test_slack_outage.py",
     "tests/test_slack_http.py",
     "tests/test_slack_commands.py",
-    "tests/test_metrics_endpoint.py",
+    "tests/test_stats.py",
 )
 
 
