@@ -19,11 +19,16 @@ import pytest
 from fakes.fake_slack import BOT_USER_ID, event_callback, link_message, send_signed, slash_command
 from fakes.slack_harness import SECRET, settings_for, simple_canonical
 from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+from test_store_slack import NOW, _postgres_engine
 
 from bot.models import Article, Summary
 from bot.slack.app import Bot, running_bot
+from bot.slack.channel_cache import ChannelSettingsCache
 from bot.slack.serve import EVENTS_PATH, serving_http
 from bot.slack.standin import SlackStandIn
+from bot.store import channels, teams
+from bot.store.db import init_db, make_engine
 from bot.store.filters import BadSite, SiteRules, site_host
 
 
@@ -227,9 +232,9 @@ async def test_help_and_settings_show_the_filters(tmp_path: Path) -> None:
     """`/keypoints help` lists the filter commands; `settings` shows each current value."""
     async with workspace(tmp_path) as w:
         help_text = await w.command("help")
-        for usage in ("sites never|always|remove <site>", "sites list", "min-words <n>|off",
-                      "`/keypoints optout`", "`/keypoints optin`", "`/keypoints settings`"):  # fmt: skip
-            assert usage in help_text
+        usages = ["sites never|always|remove <site>", "sites list", "min-words <n>|off"]
+        usages += ["`/keypoints optout`", "`/keypoints optin`", "`/keypoints settings`"]
+        assert [u for u in usages if u not in help_text] == []
         await w.command("sites never example.com")
         await w.command("min-words 200")
         text = await w.command("settings", user="U7")
@@ -260,9 +265,9 @@ async def test_a_second_replica_honours_changes_at_its_next_poll(tmp_path: Path)
         await w.command("sites never example.com", replica=0)
         await w.command("min-words 50", replica=0)
         await w.command("optout", user="U3", replica=0)
-        assert (await other.choices("TLOCAL", "C1")).min_words == 0  # not until it polls
-        async with asyncio.timeout(5):  # its watch polls every second
-            while (await other.choices("TLOCAL", "C1")).min_words != 50:
+        # Nothing tells replica 1 but the version row its watch polls every second.
+        async with asyncio.timeout(5):
+            while (await other.choices("TLOCAL", "C1")).min_words != 50:  # noqa: ASYNC110
                 await asyncio.sleep(0.05)
         assert w.thread_replies(await w.post("https://example.com/a", replica=1)) == []
         short = await w.post("https://example.org/b?words=10", replica=1)
@@ -312,3 +317,46 @@ def test_site_names_are_normalised_and_matched_by_the_most_specific() -> None:
     assert rules.rule_for("example.com") == "never"
     assert rules.rule_for("a.blog.example.com") == "always"
     assert rules.rule_for("notexample.com") is None
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    if request.param == "sqlite":
+        sqlite = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'store.db'}")
+        await init_db(sqlite)
+        yield sqlite
+        await sqlite.dispose()
+        return
+    async for pg in _postgres_engine():  # skips, saying why, without a server
+        await init_db(pg)
+        yield pg
+
+
+async def test_every_filter_write_reaches_a_cache_at_its_poll(engine: AsyncEngine) -> None:
+    """Site rules, minimum length and opt-outs each bump the version; uninstall clears them."""
+    cache = ChannelSettingsCache(engine)
+    await cache.choices("T", "C")
+    writes = [
+        channels.set_site_rule(engine, "T", "C", "example.com", "never", now=NOW),
+        channels.set_min_words(engine, "T", "C", 120, now=NOW),
+        channels.set_opted_out(engine, "T", "U", True, now=NOW),
+        channels.set_site_rule(engine, "T", "C2", "arxiv.org", "always", now=NOW),
+    ]
+    for write in writes:
+        await write
+        assert await cache.refresh_if_changed() is True
+    choices = await cache.choices("T", "C")
+    assert choices.min_words == 120 and choices.sites.rule_for("a.example.com") == "never"
+    assert (await cache.choices("T", "C2")).sites.rule_for("arxiv.org") == "always"
+    assert await cache.opted_out("T", "U") and not await cache.opted_out("T2", "U")
+    assert await channels.remove_site_rule(engine, "T", "C", "example.com") is True
+    await channels.set_opted_out(engine, "T", "U", False, now=NOW)
+    assert await cache.refresh_if_changed() is True
+    assert (await cache.choices("T", "C")).sites.rules == ()
+    assert not await cache.opted_out("T", "U")
+    await channels.set_opted_out(engine, "T", "U", True, now=NOW)
+    await teams.forget_team(engine, "T")
+    assert await cache.refresh_if_changed() is True
+    assert (await cache.choices("T", "C2")).sites.rules == () and not await cache.opted_out(
+        "T", "U"
+    )
