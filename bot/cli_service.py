@@ -12,11 +12,14 @@ import contextlib
 import json
 import logging
 import os
+import signal
 import sqlite3
 import sys
 import tempfile
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, TextIO
 
 from bot.errors import FetchError, InputError, SettingsError
@@ -41,6 +44,7 @@ def run_service_command(args: argparse.Namespace) -> int:
     if args.command == "serve":
         asyncio.run(_serve(settings))
     elif args.command == "console":
+        _exit_soon_after_ctrl_c()
         asyncio.run(_console(settings, str(CONSOLE_LOG) if log_stream else None))
     elif args.command == "digest":
         asyncio.run(_digest(settings, args))
@@ -50,6 +54,23 @@ def run_service_command(args: argparse.Namespace) -> int:
         revision = asyncio.run(_migrate(settings))
         print(f"database schema is at revision {revision}")
     return 0
+
+
+CTRL_C_GRACE = 2.0  # seconds the console may take to wind down after Ctrl-C
+
+
+def _exit_soon_after_ctrl_c(grace: float = CTRL_C_GRACE) -> None:
+    """Ctrl-C in the console raises KeyboardInterrupt as usual (``main`` exits 130), and also
+    starts a timer that ends the process with 130 after ``grace`` seconds: winding down waits
+    on threads and worker pools, and a person at the terminal must never be left waiting."""
+
+    def interrupted(signum: int, frame: FrameType | None) -> None:
+        timer = threading.Timer(grace, os._exit, args=(130,))
+        timer.daemon = True  # a clean exit before the grace runs out does not wait for it
+        timer.start()
+        signal.default_int_handler(signum, frame)
+
+    signal.signal(signal.SIGINT, interrupted)
 
 
 def _open_console_log() -> TextIO | None:

@@ -15,8 +15,8 @@ from conftest import CLOCK_SHIFT_ENV
 ROOT = Path(__file__).resolve().parent.parent
 
 # Every module whose code under test reads or stores a time: leases, claims, caches, digest
-# windows, schedules, OAuth states, signed-request timestamps. Modules whose bot runs in a
-# child process are left out: the shift applies to this process only.
+# windows, schedules, OAuth states, stats windows. Tests whose bot or CLI runs in a child
+# process are left out: the shift applies to this process only.
 TIME_SENSITIVE = (
     "tests/test_clock_shift.py::test_wall_clock_follows_the_requested_shift",
     "tests/test_digest_scheduler.py",
@@ -32,9 +32,11 @@ TIME_SENSITIVE = (
     "tests/test_oauth_install.py",
     "tests/test_slack_service.py",
     "tests/test_slack_outage.py",
-    "tests/test_slack_http.py",
     "tests/test_slack_commands.py",
     "tests/test_stats.py",
+    # ... but not its CLI test: the CLI runs in a child process, on the real clock.
+    "--deselect",
+    "tests/test_stats.py::test_stats_command_prints_json_and_text_from_database_url",
 )
 
 
