@@ -118,3 +118,32 @@ def test_text_of_only_furniture_is_a_clear_error() -> None:
 
     with pytest.raises(NoArticle, match="furniture"):
         text_article("ADVERTISEMENT\n\nSign up for our newsletter")
+
+
+@pytest.mark.parametrize(
+    ("label", "paragraphs"),
+    [
+        (
+            "関連記事",
+            [
+                "工場では約五百人が働く予定である。会社は投資額を明らかにしていない。",
+                "政府はこの計画を支援すると述べた。専門家は需要が増えると見ている。",
+            ],
+        ),
+        (
+            "Читайте также",
+            [
+                "На заводе будут работать пятьсот человек. Инвестиции не раскрываются.",
+                "Правительство поддержало проект. Эксперты ждут роста спроса.",
+            ],
+        ),
+    ],
+    ids=["ja", "ru"],
+)
+def test_prose_after_a_read_also_line_is_kept(label: str, paragraphs: list[str]) -> None:
+    """Short paragraphs that end like sentences after a "read also" label are the article's,
+    not a list of headlines (a Japanese paragraph counts as few word tokens)."""
+    text = "\n\n".join(["Headline of the story", "Opening sentence of the story here.", label])
+    text += "\n\n" + "\n\n".join(paragraphs)
+    kept = summarize_text(text, bullets=3).article.paragraphs
+    assert all(paragraph in kept for paragraph in paragraphs)

@@ -22,6 +22,7 @@ import re
 
 from bot.extraction.blocks import WORD, Block
 from bot.extraction.page import LinkIndex
+from bot.quality import count_words
 
 # Share of a block's words that are link text above which it is a link, not prose.
 LINK_DOMINATED = 0.5
@@ -31,6 +32,7 @@ HEADLINE_SEARCH = 2
 MARKER_MAX_WORDS = 8
 # Tail prompts ("Follow us on …", "© 2024 …") are one line; longer blocks are prose.
 TAIL_PROMPT_MAX_WORDS = 25
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[。！？]")
 
 _APOSTROPHE = "['’]"
 # Phrases that introduce a list of other content; safe anywhere when the block is a label.
@@ -125,9 +127,16 @@ class _Judge:
         if not self._plain:
             return end
         i = end - 1
-        while i >= 0 and not self.label(i) and self._blocks[i].words <= TAIL_PROMPT_MAX_WORDS:
+        while i >= 0 and not self.label(i) and self._listed_item(i):
             i -= 1
         return i if i >= 0 and self.label(i) else end
+
+    def _listed_item(self, i: int) -> bool:
+        """A headline of a story list: short (Chinese and Japanese counted by characters) and
+        one sentence at most. Prose after a "read also" line has paragraphs of several
+        sentences, however short they are."""
+        text = self._blocks[i].text
+        return count_words(text) <= TAIL_PROMPT_MAX_WORDS and len(_SENTENCE_END.findall(text)) <= 1
 
     def tail_noise(self, i: int) -> bool:
         block = self._blocks[i]
