@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -11,6 +12,7 @@ from fakes.digest_slack import RecordingSlack
 
 from bot.digest.commands import DigestCommands, parse_schedule, slack_user_tz, unwrap_link
 from bot.digest.model import Digest, DigestStory
+from bot.digest.opml import parse_opml, slack_text_to_xml
 from bot.digest.runner import RunResult
 from bot.digest.schedule import Schedule, ScheduleError
 from bot.digest.settings import DigestSettings
@@ -139,6 +141,9 @@ def test_parse_schedule_and_unwrap_link() -> None:
     """Argument parsing: optional zone/days, Slack link unwrapping, empty input rejected."""
     assert parse_schedule(["09:00", "daily"], "UTC") == Schedule(time(9), "UTC", "daily")
     assert unwrap_link("<https://a.test/x|a.test>") == "https://a.test/x"
+    # Slack escapes & in command text; the feed is stored as the user wrote it.
+    assert unwrap_link("<https://a.test/rss?a=1&amp;b=2>") == "https://a.test/rss?a=1&b=2"
+    assert unwrap_link("https://a.test/rss?q=&amp;lt;") == "https://a.test/rss?q=&lt;"
     with pytest.raises(ScheduleError):
         parse_schedule([], "UTC")
 
@@ -181,3 +186,109 @@ async def test_digest_include_exclude_and_filters_commands(harness: Harness) -> 
     assert "Only stories naming: python, rust." in await harness.say("digest filters")
     assert "Removed 3 keyword filters." in await harness.say("digest filters clear")
     assert "No keyword filters" in await harness.say("digest filters")
+
+
+def _slack_escaped(document: str) -> str:
+    """OPML as Slack delivers pasted text: <, > and & escaped, links wrapped in <…>."""
+    text = document.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r'xmlUrl="(https?://[^"]+)"', r'xmlUrl="<\1>"', text)
+
+
+OPML = """<?xml version="1.0"?>
+<opml version="2.0"><head><title>Mine</title></head><body>
+  <outline text="Tech">
+    <outline type="rss" text="A" xmlUrl="https://a.test/feed?x=1&amp;y=2"/>
+    <outline type="rss" text="Gone" xmlUrl="https://missing.test/rss"/>
+  </outline>
+  <outline type="rss" text="B" xmlUrl="https://b.test/atom"/>
+  <outline type="rss" text="B again" xmlUrl="https://b.test/atom"/>
+  <outline type="rss" text="FTP" xmlUrl="ftp://c.test/feed"/>
+  <outline text="no feed here"/>
+</body></opml>"""
+
+
+async def test_feed_export_is_escaped_opml_that_imports_back(harness: Harness) -> None:
+    """`feed export` answers with an OPML 2.0 code block, escaped for Slack, that round-trips."""
+    assert "no feeds of its own" in await harness.say("feed export")
+    for url in ("https://a.test/feed?x=1&y=2", "https://b.test/<i>"):
+        await harness.store.add_feed("C1", url, "U1", NOW)
+    reply = await harness.say("feed export")
+    assert "```" in reply and '&lt;opml version="2.0"&gt;' in reply
+    assert "<" not in reply and ">" not in reply  # nothing Slack would read as markup
+    # XML escapes & once, Slack once more: a raw "&y" would corrupt both layers.
+    assert 'xmlUrl="https://a.test/feed?x=1&amp;amp;y=2"' in reply
+    block = reply.split("```")[1]
+    found = parse_opml(slack_text_to_xml(block))
+    assert found.urls == ["https://a.test/feed?x=1&y=2", "https://b.test/<i>"]
+
+
+async def test_feed_import_pasted_opml_adds_valid_feeds_and_counts_refusals(
+    harness: Harness,
+) -> None:
+    """Pasted OPML (Slack-escaped) adds each checked feed once and reports refused ones."""
+    await harness.say("feed add https://b.test/atom")
+    reply = await harness.say("feed import " + _slack_escaped(OPML))
+    assert reply.startswith("Imported 1 feed, refused 2.")
+    assert "1 was already in this channel." in reply
+    assert "https://missing.test/rss: " in reply and "ftp://c.test/feed: not an http" in reply
+    assert await harness.store.list_feeds("C1") == [
+        "https://a.test/feed?x=1&y=2",
+        "https://b.test/atom",
+    ]
+
+
+async def test_feed_import_from_an_address_uses_the_fetcher(harness: Harness) -> None:
+    """`feed import <url>` reads the OPML through the fetcher; a failed fetch is a short error."""
+    asked: list[str] = []
+
+    async def fetch_opml(url: str) -> bytes:
+        asked.append(url)
+        if "missing" in url:
+            raise NotFound()
+        return OPML.encode()
+
+    harness.commands.fetch_opml = fetch_opml
+    reply = await harness.say("feed import <https://lists.test/mine.opml>")
+    assert asked == ["https://lists.test/mine.opml"]
+    assert reply.startswith("Imported 2 feeds, refused 2.")
+    reply = await harness.say("feed import https://missing.test/x.opml")
+    assert reply.startswith(":warning:") and "not found" in reply
+
+
+async def test_feed_import_refuses_entities_and_non_opml(harness: Harness) -> None:
+    """Entity expansion ("billion laughs") and non-OPML input get a short error, nothing added."""
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        '<opml version="2.0"><body><outline xmlUrl="https://x.test/&b;"/></body></opml>'
+    )
+    reply = await harness.say("feed import " + _slack_escaped(bomb))
+    assert reply.startswith(":warning:") and "entities" in reply
+    assert "not an OPML document" in await harness.say("feed import <rss><channel/></rss>")
+    assert "not an OPML document" in await harness.say("feed import hello there")
+    assert "lists no feeds" in await harness.say("feed import &lt;opml/&gt;")
+    assert await harness.store.list_feeds("C1") == []
+
+
+async def test_feed_import_reads_at_most_100_outlines(harness: Harness) -> None:
+    """An OPML with 105 feeds adds the first 100 and says how many were not read."""
+    outlines = "".join(f'<outline xmlUrl="https://f{i}.test/rss"/>' for i in range(105))
+    reply = await harness.say(f"feed import <opml><body>{outlines}</body></opml>")
+    assert reply.startswith("Imported 100 feeds, refused 0.")
+    assert "5 more past the first 100 were not read." in reply
+    assert len(await harness.store.list_feeds("C1")) == 100
+
+
+async def test_digest_at_weekly_on_a_day(harness: Harness) -> None:
+    """`digest at 08:30 Europe/Berlin weekly fri` stores a weekly Friday schedule and says when."""
+    reply = await harness.say("digest at 08:30 Europe/Berlin weekly fri")
+    assert "08:30 Europe/Berlin every Friday" in reply
+    assert "Next one: Fri 04 Dec 08:30 CET." in reply
+    stored = await harness.store.get_schedule("C1")
+    assert stored == Schedule(time(8, 30), "Europe/Berlin", "weekly", weekday=4)
+    assert "every Friday" in await harness.say("digest")
+    await harness.say("digest at 08:30 Europe/Berlin weekly")  # no day: Mondays
+    assert await harness.store.get_schedule("C1") == Schedule(
+        time(8, 30), "Europe/Berlin", "weekly", weekday=0
+    )
+    assert "goes with `weekly`" in await harness.say("digest at 08:30 fri")

@@ -354,3 +354,23 @@ async def test_keyword_filters_include_and_exclude(
     assert await store.clear_filters("C1") == 3
     everything = await build(server, fetcher, store, ["/feed.xml"], per_source=0)
     assert len(everything.stories) == 4
+
+
+# -- Beyond: a weekly roll-up looks back to last week's digest -------------------------------
+async def test_weekly_digest_looks_back_a_week_and_no_further(
+    server: FeedServer, fetcher: LocalFetcher, store: DigestStore
+) -> None:
+    """A week after the last digest, items from six days ago are in; eight days ago are not."""
+    last = NOW - timedelta(days=7)
+    assert await store.claim_run("C1", last.date(), "r1", last, SETTINGS.claim_lease, 3)
+    await store.mark_header("C1", last.date(), "r1", "1.0", last)
+    await store.finish_run("C1", last.date(), "r1", "posted", last, "1.0")
+    server.routes["/feed.xml"] = rss(
+        "Week",
+        [
+            entry(server, "tue", "Tuesday product launch story", 6 * 24),
+            entry(server, "old", "Story from before the last digest", 8 * 24),
+        ],
+    )
+    digest = await build(server, fetcher, store, ["/feed.xml"])
+    assert [s.title for s in digest.stories] == ["Tuesday product launch story"]

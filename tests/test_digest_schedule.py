@@ -15,6 +15,7 @@ from bot.digest.schedule import (
     due_run,
     next_run,
     parse_time,
+    parse_weekday,
     run_instant,
 )
 
@@ -145,3 +146,30 @@ def test_run_instant_is_the_wall_time_or_the_first_valid_one_after(
     if local != wall:  # only inside a gap: one second earlier is before the wall time
         before = (instant - timedelta(seconds=1)).astimezone(ZoneInfo(tz)).replace(tzinfo=None)
         assert before < wall
+
+
+def test_weekly_schedule_runs_on_its_day_only() -> None:
+    """A weekly Friday schedule: one run a week, on Friday, and due only then."""
+    schedule = Schedule(time(8, 30), "Europe/Berlin", "weekly", weekday=4)
+    assert schedule.describe() == "08:30 Europe/Berlin every Friday"
+    first = next_run(schedule, utc(2026, 11, 30, 7, 0))  # a Monday
+    assert first.local_date == date(2026, 12, 4) and first.at == utc(2026, 12, 4, 7, 30)
+    assert next_run(schedule, first.at).local_date == date(2026, 12, 11)
+    assert due_run(schedule, utc(2026, 12, 3, 7, 45), TWO_HOURS) is None  # Thursday
+    assert due_run(schedule, utc(2026, 12, 4, 7, 45), TWO_HOURS) is not None
+
+
+def test_schedule_days_code_round_trips() -> None:
+    """The store's one-column form keeps the weekly day; unknown codes read as weekdays."""
+    for schedule in (
+        Schedule(time(9), "UTC", "weekly", weekday=6),
+        Schedule(time(9), "UTC", "daily"),
+        Schedule(time(9), "UTC"),
+    ):
+        assert len(schedule.days_code) <= 16  # the column's width
+        assert Schedule.from_code(time(9), "UTC", schedule.days_code) == schedule
+    assert Schedule.from_code(time(9), "UTC", "weekly-xyz").days == "weekdays"
+    assert parse_weekday("Fri") == parse_weekday("friday") == 4
+    assert parse_weekday("fr") is None and parse_weekday("utc") is None
+    with pytest.raises(ScheduleError):
+        Schedule(time(9), "UTC", "weekly", weekday=7)

@@ -95,3 +95,33 @@ async def test_service_wires_commands_scheduler_and_hook(tmp_path: Path) -> None
 
 async def _unused(ctx: CommandContext) -> None:
     raise AssertionError("no link commands here")
+
+
+async def test_service_imports_opml_from_an_address_through_the_fetcher(tmp_path: Path) -> None:
+    """`feed import <url>` fetches the OPML and checks each feed through the fetcher."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'opml.db'}")
+    await init_db(engine)
+    async with FeedServer() as server, LocalFetcher() as fetcher:
+        server.routes["/f.xml"] = rss("Wire", [Entry("A story", "https://x.test/s", "w", NOW)])
+        server.routes["/list.opml"] = (
+            '<opml version="2.0"><body>'
+            f'<outline xmlUrl="{server.url("/f.xml")}"/>'
+            f'<outline xmlUrl="{server.url("/gone.xml")}"/>'
+            "</body></opml>"
+        ).encode()
+        service = make_digest_service(
+            engine, RecordingSlack(), fetcher, settings=DigestSettings(default_feeds=())
+        )
+        router = CommandRouter(on_link=lambda ctx: _unused(ctx))
+        service.commands.register(router)
+        replies: list[str] = []
+
+        async def reply(text: str) -> None:
+            replies.append(text)
+
+        text = f"feed import <{server.url('/list.opml')}>"
+        await router.dispatch(CommandContext("T1", "C1", "U1", text, (), reply))
+        assert server.hits["/list.opml"] == 1 and server.hits["/gone.xml"] == 1
+        assert await service.store.list_feeds("C1") == [server.url("/f.xml")]
+    await engine.dispose()
+    assert replies[0].startswith("Imported 1 feed, refused 1.")

@@ -28,6 +28,7 @@ def test_manifest_declares_the_command_shortcut_events_and_scopes() -> None:
         "reaction_added",
         "app_uninstalled",
         "tokens_revoked",
+        "app_home_opened",
     }
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {
@@ -43,5 +44,6 @@ def test_manifest_declares_the_command_shortcut_events_and_scopes() -> None:
     assert scopes == set(BOT_SCOPES)  # the OAuth install asks for exactly the same
     home = features["app_home"]
     assert home["messages_tab_enabled"] is True and home["messages_tab_read_only_enabled"] is False
+    assert home["home_tab_enabled"] is True  # bot.slack.home publishes it
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True

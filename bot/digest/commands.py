@@ -11,6 +11,7 @@ tested without Slack.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.digest.model import Digest
+from bot.digest.opml import MAX_OUTLINES, export_opml, parse_opml, slack_text_to_xml
 from bot.digest.render import escape, render_text, truncate_mrkdwn
 from bot.digest.runner import RunResult
 from bot.digest.schedule import (
@@ -27,11 +29,13 @@ from bot.digest.schedule import (
     due_run,
     next_run,
     parse_time,
+    parse_weekday,
     zone,
 )
 from bot.digest.settings import DigestSettings
 from bot.digest.store import DigestStore
 from bot.digest.stories import KeywordFilters
+from bot.errors import KeypointsError
 from bot.slack.commands import CommandContext, CommandRouter
 
 log = logging.getLogger(__name__)
@@ -40,11 +44,14 @@ UserTz = Callable[[str], Awaitable[str | None]]  # user id → IANA zone (Slack 
 RunNow = Callable[[str, str | None], Awaitable[RunResult]]  # (channel, tz) → posted digest
 Preview = Callable[[str, str | None], Awaitable[Digest]]  # (channel, tz) → digest, not posted
 CheckFeed = Callable[[str], Awaitable[str]]  # feed URL → its title; raises KeypointsError
+FetchOpml = Callable[[str], Awaitable[bytes]]  # OPML URL → its bytes; raises KeypointsError
 
-FEED_USAGE = "feed add <url> | feed remove <url> | feed list"
+FEED_USAGE = (
+    "feed add <url> | feed remove <url> | feed list | feed export | feed import <OPML text or URL>"
+)
 DIGEST_USAGE = (
-    "digest at HH:MM [Area/City] [weekdays|daily] | digest off | digest now | preview"
-    " | digest include|exclude <words> | digest filters [clear]"
+    "digest at HH:MM [Area/City] [weekdays|daily|weekly [mon…sun]] | digest off | digest now"
+    " | preview | digest include|exclude <words> | digest filters [clear]"
 )
 _FILTER_WORD = re.compile(r"^[a-z0-9]{1,64}$")
 
@@ -61,26 +68,34 @@ def slack_user_tz(client: object) -> UserTz:
 
 
 def unwrap_link(word: str) -> str:
-    """Slack sends links in command text as ``<https://…>`` or ``<https://…|label>``."""
+    """Slack sends links in command text as ``<https://…>`` or ``<https://…|label>``, with
+    ``&``, ``<`` and ``>`` escaped as entities: the URL as the user wrote it."""
     if word.startswith("<") and word.endswith(">"):
         word = word[1:-1].split("|", 1)[0]
-    return word
+    # Slack escapes exactly these three; "&amp;" last, so "&amp;lt;" stays "&lt;".
+    return word.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def parse_schedule(args: Sequence[str], default_tz: str | None) -> Schedule:
-    """``["08:30", "Europe/Berlin", "daily"]`` → ``Schedule``; zone and days are optional."""
+    """``["08:30", "Europe/Berlin", "daily"]`` → ``Schedule``; zone and days are optional.
+    ``weekly`` runs on Mondays unless a day (``mon``…``sun``, or its full name) follows."""
     if not args:
         raise ScheduleError("Say when, e.g. `digest at 08:30 Europe/Berlin weekdays`.")
     at = parse_time(args[0])
-    tz, days = default_tz or "UTC", "weekdays"
+    tz, days, weekday = default_tz or "UTC", "weekdays", None
     for word in args[1:]:
-        if word.lower() in ("weekdays", "daily"):
-            days = word.lower()
+        lower = word.lower()
+        if lower in ("weekdays", "daily", "weekly"):
+            days = lower
+        elif parse_weekday(lower) is not None:
+            weekday = parse_weekday(lower)
         else:
             zone(word)  # raises ScheduleError for an unknown zone
             tz = word
-    kind: Days = "daily" if days == "daily" else "weekdays"
-    return Schedule(at=at, tz=tz, days=kind)
+    if weekday is not None and days != "weekly":
+        raise ScheduleError("A day of the week goes with `weekly`, e.g. `weekly fri`.")
+    kind: Days = "daily" if days == "daily" else "weekly" if days == "weekly" else "weekdays"
+    return Schedule(at=at, tz=tz, days=kind, weekday=weekday or 0)
 
 
 @dataclass
@@ -93,6 +108,7 @@ class DigestCommands:
     run_now: RunNow
     preview: Preview
     check_feed: CheckFeed | None = None
+    fetch_opml: FetchOpml | None = None
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     def register(self, router: CommandRouter) -> None:
@@ -111,6 +127,10 @@ class DigestCommands:
         verb, rest = (ctx.args[0].lower(), ctx.args[1:]) if ctx.args else ("list", ())
         if verb == "list":
             await ctx.reply(await self._feed_list(ctx.channel_id))
+        elif verb == "export":
+            await ctx.reply(await self._feed_export(ctx.channel_id))
+        elif verb == "import" and rest:
+            await ctx.reply(await self._feed_import(ctx))
         elif verb in ("add", "remove") and len(rest) == 1:
             url = unwrap_link(rest[0])
             if not url.startswith(("http://", "https://")):
@@ -218,6 +238,66 @@ class DigestCommands:
         if await self.store.add_feed(ctx.channel_id, url, ctx.user_id, self.clock()):
             return f"Added {escape(title)} ({escape(url)})."
         return f"This channel already has {escape(url)}."
+
+    async def _feed_export(self, channel_id: str) -> str:
+        feeds = await self.store.list_feeds(channel_id)
+        if not feeds:
+            return "This channel has no feeds of its own to export (it gets the default list)."
+        document = export_opml(feeds, f"Keypoints feeds of channel {channel_id}")
+        # Slack reads &, < and > as markup even inside a code block: escape them there too.
+        return f"This channel's {len(feeds)} feeds as OPML:\n```\n{escape(document)}\n```"
+
+    async def _feed_import(self, ctx: CommandContext) -> str:
+        source = ctx.text.split(None, 2)[2].strip()  # the raw text after "feed import"
+        if " " not in source and unwrap_link(source).startswith(("http://", "https://")):
+            if self.fetch_opml is None:
+                return "Importing from an address is not available here; paste the OPML text."
+            document: str | bytes = await self.fetch_opml(unwrap_link(source))
+        else:
+            document = slack_text_to_xml(source)
+        found = await asyncio.to_thread(parse_opml, document)
+        if not found.urls:
+            return "That OPML lists no feeds (no outline has an `xmlUrl`)."
+        limit = asyncio.Semaphore(max(1, self.settings.concurrency))
+
+        async def check(url: str) -> str | None:
+            """``None`` when the feed passes ``feed add``'s check, else the reason."""
+            if not url.startswith(("http://", "https://")):
+                return "not an http(s) address"
+            if self.check_feed is None:
+                return None
+            async with limit:
+                try:
+                    await self.check_feed(url)
+                except KeypointsError as exc:
+                    return exc.message
+            return None
+
+        reasons = await asyncio.gather(*(check(url) for url in found.urls))
+        added = present = 0
+        refused: list[str] = []
+        for url, reason in zip(found.urls, reasons, strict=True):
+            if reason is not None:
+                refused.append(f"• {escape(url)}: {escape(reason)}")
+            elif await self.store.add_feed(ctx.channel_id, url, ctx.user_id, self.clock()):
+                added += 1
+            else:
+                present += 1
+        log.info(
+            "feed import in %s: %d added, %d refused, %d present",
+            ctx.channel_id,
+            added,
+            len(refused),
+            present,
+        )
+        lines = [f"Imported {added} feed{'s' * (added != 1)}, refused {len(refused)}."]
+        if present:
+            lines.append(f"{present} {'were' if present != 1 else 'was'} already in this channel.")
+        if found.over_cap:
+            lines.append(f"{found.over_cap} more past the first {MAX_OUTLINES} were not read.")
+        if len(refused) > 10:
+            refused[10:] = [f"… and {len(refused) - 10} more."]
+        return "\n".join([*lines, *refused])
 
     async def _feed_list(self, channel_id: str) -> str:
         own = await self.store.list_feeds(channel_id)

@@ -1,6 +1,7 @@
 """When a channel's digest is due (pure, DST-safe).
 
-A schedule is a local wall-clock time in an IANA zone on some weekdays. Each local date has at
+A schedule is a local wall-clock time in an IANA zone on weekdays, every day, or one day a week
+(a weekly roll-up, which looks back to the previous digest like any other). Each local date has at
 most one run instant:
 
 * a nonexistent local time (spring-forward gap) runs at the first valid instant after it, i.e.
@@ -18,7 +19,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-Days = Literal["weekdays", "daily"]
+Days = Literal["weekdays", "daily", "weekly"]
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # index = ``date.weekday()``
+_DAY_WORDS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 class ScheduleError(ValueError):
@@ -27,23 +30,40 @@ class ScheduleError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
-    """A daily local time in a named timezone, on weekdays only or every day."""
+    """A local time in a named timezone, on weekdays only, every day, or weekly on one day."""
 
     at: time
     tz: str
     days: Days = "weekdays"
+    weekday: int = 0  # the day of a weekly schedule (``date.weekday()``: 0 is Monday)
 
     def __post_init__(self) -> None:
         zone(self.tz)  # fail early on an unknown timezone
+        if not 0 <= self.weekday <= 6:
+            raise ScheduleError(f"{self.weekday} is not a weekday number (0-6).")
 
     def runs_on(self, local_date: date) -> bool:
         """Whether this schedule has a run on ``local_date``."""
+        if self.days == "weekly":
+            return local_date.weekday() == self.weekday
         return self.days == "daily" or local_date.weekday() < 5
 
     def describe(self) -> str:
         """Human wording, e.g. ``08:30 Europe/Berlin on weekdays``."""
-        when = "on weekdays" if self.days == "weekdays" else "every day"
-        return f"{self.at:%H:%M} {self.tz} {when}"
+        when = {"weekdays": "on weekdays", "daily": "every day"}.get(self.days)
+        return f"{self.at:%H:%M} {self.tz} {when or 'every ' + _DAY_WORDS[self.weekday]}"
+
+    @property
+    def days_code(self) -> str:
+        """How the store keeps ``days`` (one short column): ``weekly-mon`` for weekly ones."""
+        return f"weekly-{DAY_NAMES[self.weekday]}" if self.days == "weekly" else self.days
+
+    @classmethod
+    def from_code(cls, at: time, tz: str, code: str) -> Schedule:
+        """The inverse of ``days_code``; anything unknown reads as weekdays (the default)."""
+        if code.startswith("weekly-") and code[7:] in DAY_NAMES:
+            return cls(at, tz, "weekly", DAY_NAMES.index(code[7:]))
+        return cls(at, tz, "daily" if code == "daily" else "weekdays")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +126,14 @@ def next_run(schedule: Schedule, after: datetime) -> DueRun:
             if at > after:
                 return DueRun(local_date, at)
         local_date += timedelta(days=1)
+
+
+def parse_weekday(word: str) -> int | None:
+    """``mon``/``Monday``/``tues`` → 0/0/1 (``date.weekday()``); None if not a day's name."""
+    word = word.lower()
+    if len(word) < 3:
+        return None
+    return next((i for i, day in enumerate(_DAY_WORDS) if day.lower().startswith(word)), None)
 
 
 def parse_time(text: str) -> time:

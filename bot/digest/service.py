@@ -76,6 +76,10 @@ def make_digest_service(
     async def check(url: str) -> str:
         return await check_feed(fetcher, url, checker)
 
+    async def fetch_opml(url: str) -> bytes:
+        # The same safe fetcher as feeds (address guard, size cap, XML content types).
+        return (await fetcher.fetch(url, kind="feed")).body
+
     job = digest_job(client=client, **common)
     return DigestService(
         store=store,
@@ -87,6 +91,7 @@ def make_digest_service(
             run_now=run_now,
             preview=preview,
             check_feed=check,
+            fetch_opml=fetch_opml,
             clock=now,
         ),
     )

@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.digest.model import FeedState
-from bot.digest.schedule import Days, Schedule, parse_time
+from bot.digest.schedule import Schedule, parse_time
 from bot.digest.stories import KeywordFilters
 from bot.slack.tenancy import CURRENT_TEAM
 from bot.store.db import Base, make_sessionmaker
@@ -255,7 +255,7 @@ class DigestStore:
                     team_id=team_id,
                     at_time=f"{schedule.at:%H:%M}",
                     tz=schedule.tz,
-                    days=schedule.days,
+                    days=schedule.days_code,
                     updated_at=utc_naive(now),
                 )
             )
@@ -589,5 +589,4 @@ class DigestStore:
 
 
 def _schedule(row: DigestSchedule) -> Schedule:
-    days: Days = "daily" if row.days == "daily" else "weekdays"
-    return Schedule(at=parse_time(row.at_time), tz=row.tz, days=days)
+    return Schedule.from_code(parse_time(row.at_time), row.tz, row.days)

@@ -36,6 +36,7 @@ from bot.slack.actions import register_actions
 from bot.slack.commands import CommandRouter
 from bot.slack.gate import own_workspace_only
 from bot.slack.handlers import TriggerOptions, register_listeners, register_uninstall
+from bot.slack.home import register_home
 from bot.slack.pacing import ChannelPacer
 from bot.slack.replier import WebApiReplier, thread_has_marker
 from bot.slack.service import KeypointsService, ServiceOptions, Summariser
@@ -216,6 +217,7 @@ async def running_bot(
         )
         register_uninstall(app, service, installations)  # every mode: Slack must hear 200
         register_actions(app, service)  # the buttons under each reply
+        register_home(app, service)  # the App Home tab
         bot = Bot(
             settings,
             app,

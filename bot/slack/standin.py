@@ -71,6 +71,7 @@ class SlackStandIn:
     token_error: str | None = None
     reactions: set[tuple[str, str, str]] = field(default_factory=set)  # (channel, ts, name)
     admins: set[str] = field(default_factory=set)  # users.info says is_admin for these
+    home_views: dict[str, dict[str, Any]] = field(default_factory=dict)  # user → published view
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -326,9 +327,37 @@ class SlackStandIn:
                 "enterprise": None,
                 "is_enterprise_install": False,
             }
+        if method == "views.publish":
+            return self._publish(args)
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://{self.host}:{self.port}/socket"}
         return {"ok": True}
+
+    def _publish(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """``views.publish`` as Slack does it: a ``home`` view for one user replaces the last
+        one; the view keeps its id per user, with a new ``hash`` each time."""
+        view, user = args.get("view"), str(args.get("user_id") or "")
+        if isinstance(view, str):
+            view = json.loads(view)
+        if not user:
+            return {"ok": False, "error": "invalid_arguments"}
+        if not isinstance(view, dict) or view.get("type") != "home":
+            return {"ok": False, "error": "invalid_arguments"}
+        old = self.home_views.get(user)
+        published = {
+            "id": old["id"] if old else f"V{len(self.home_views) + 1:08d}",
+            "team_id": TEAM_ID,
+            "type": "home",
+            "blocks": _blocks(view.get("blocks") or []),
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "external_id": view.get("external_id", ""),
+            "hash": f"{int(time.time())}.{next(self._ts):08d}",
+            "app_id": "AKEYPOINTS",
+            "bot_id": BOT_ID,
+        }
+        self.home_views[user] = published
+        return {"ok": True, "view": published}
 
     def _update(self, args: Mapping[str, Any]) -> dict[str, Any]:
         """``chat.update`` as Slack does it: only the bot's own message, in place; ``text`` and

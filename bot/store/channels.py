@@ -89,6 +89,20 @@ async def channel_choices(engine: AsyncEngine, team_id: str, channel_id: str) ->
     return channels.get((team_id, channel_id), ChannelChoices())
 
 
+async def team_channel_choices(engine: AsyncEngine, team_id: str) -> dict[str, ChannelChoices]:
+    """The workspace's channels that changed a setting, by channel id (site rules left out:
+    the App Home lists only the per-channel switches)."""
+    c = ChannelSettings
+    stmt = (
+        select(c.channel_id, c.auto, c.public_failures, c.min_words)
+        .where(c.team_id == team_id)
+        .order_by(c.channel_id)
+    )
+    async with engine.connect() as conn:
+        rows = (await conn.execute(stmt)).all()
+    return {r[0]: ChannelChoices(bool(r[1]), bool(r[2]), int(r[3] or 0)) for r in rows}
+
+
 async def all_channel_choices(
     engine: AsyncEngine,
 ) -> tuple[int, dict[tuple[str, str], ChannelChoices], frozenset[tuple[str, str]]]:

@@ -185,6 +185,39 @@ async def reply_state(engine: AsyncEngine, reply_id: str) -> ReplyState | None:
     return ReplyState(int(row[0]), int(up), int(down), row[1] is not None)
 
 
+@dataclass(frozen=True, slots=True)
+class RecentSummary:
+    """A summary as the App Home lists it."""
+
+    url: str
+    channel_id: str
+    bullets: int
+    posted_at: float
+
+
+async def recent_summaries(
+    engine: AsyncEngine, team_id: str, requester_id: str, *, limit: int = 10
+) -> list[RecentSummary]:
+    """The newest summaries ``requester_id`` asked for (or whose link they posted) in the
+    workspace that reached Slack and were not removed, newest first."""
+    r = ReplyRecord
+    stmt = (
+        select(r.url, r.channel_id, r.bullets, r.posted_at)
+        .where(
+            r.team_id == team_id,
+            r.requester_id == requester_id,
+            r.kind == SUMMARY,
+            r.posted_at.is_not(None),
+            r.removed_at.is_(None),
+        )
+        .order_by(r.posted_at.desc(), r.reply_id)
+        .limit(limit)
+    )
+    async with engine.connect() as conn:
+        rows = (await conn.execute(stmt)).all()
+    return [RecentSummary(row[0], row[1], int(row[2]), float(row[3] or 0.0)) for row in rows]
+
+
 async def set_bullets(engine: AsyncEngine, reply_id: str, bullets: int) -> None:
     """The message now shows ``bullets`` key points."""
     async with engine.begin() as conn:

@@ -52,9 +52,11 @@ class Stats:
         return self.cached / self.answers if self.answers else None
 
 
-async def gather_stats(engine: AsyncEngine, *, since: float) -> Stats:
-    """The stats of the answers recorded at or after ``since`` (and the votes on them)."""
+async def gather_stats(engine: AsyncEngine, *, since: float, team_id: str | None = None) -> Stats:
+    """The stats of the answers recorded at or after ``since`` (and the votes on them); of
+    one workspace given ``team_id`` (the App Home), else of all."""
     r, v = ReplyRecord, ReplyVote
+    scope = [r.created_at >= since] + ([r.team_id == team_id] if team_id is not None else [])
     outcomes = (
         select(
             r.site,
@@ -65,18 +67,16 @@ async def gather_stats(engine: AsyncEngine, *, since: float) -> Stats:
             func.count(r.posted_at).label("posted"),
             func.count(r.removed_at).label("removed"),
         )
-        .where(r.created_at >= since)
+        .where(*scope)
         .group_by(r.site, r.kind, r.reason, r.cached)
     )
     votes = (
         select(r.site, v.vote, func.count())
         .join(r, r.reply_id == v.reply_id)
-        .where(r.created_at >= since)
+        .where(*scope)
         .group_by(r.site, v.vote)
     )
-    delays = select(r.posted_at - r.received_at).where(
-        r.created_at >= since, r.posted_at.is_not(None)
-    )
+    delays = select(r.posted_at - r.received_at).where(*scope, r.posted_at.is_not(None))
     async with engine.connect() as conn:
         outcome_rows = (await conn.execute(outcomes)).all()
         vote_rows = (await conn.execute(votes)).all()
