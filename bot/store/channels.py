@@ -154,18 +154,25 @@ async def set_public_failures(
     engine: AsyncEngine, team_id: str, channel_id: str, public: bool, *, now: float
 ) -> None:
     """Show auto mode's failures to the whole channel (``public``) or to the poster only."""
+    await _set_channel(engine, team_id, channel_id, now, public_failures=public)
+
+
+async def _set_channel(
+    engine: AsyncEngine, team_id: str, channel_id: str, now: float, **values: object
+) -> None:
+    """Upsert ``values`` into the channel's settings row (other columns keep their value, or
+    their default on a new row) and bump the settings version in the same transaction."""
     table = ChannelSettings.__table__
     async with engine.begin() as conn:
         stmt = conflict_insert(conn, table).values(  # type: ignore[arg-type]
             team_id=team_id,
             channel_id=channel_id,
-            auto=AUTO_DEFAULT,
-            public_failures=public,
+            **({"auto": AUTO_DEFAULT} | values),
             updated_at=now,
         )
         stmt = stmt.on_conflict_do_update(
             index_elements=["team_id", "channel_id"],
-            set_={"public_failures": public, "updated_at": now},
+            set_={**values, "updated_at": now},
         )
         await conn.execute(stmt)
         await bump_version(conn)
@@ -185,38 +192,14 @@ async def set_auto(
     engine: AsyncEngine, team_id: str, channel_id: str, auto: bool, *, now: float
 ) -> None:
     """Turn automatic key points on or off for the channel."""
-    table = ChannelSettings.__table__
-    async with engine.begin() as conn:
-        stmt = conflict_insert(conn, table).values(  # type: ignore[arg-type]
-            team_id=team_id, channel_id=channel_id, auto=auto, updated_at=now
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["team_id", "channel_id"],
-            set_={"auto": auto, "updated_at": now},
-        )
-        await conn.execute(stmt)
-        await bump_version(conn)
+    await _set_channel(engine, team_id, channel_id, now, auto=auto)
 
 
 async def set_min_words(
     engine: AsyncEngine, team_id: str, channel_id: str, words: int, *, now: float
 ) -> None:
     """Auto mode answers only articles of at least ``words`` words here (0: any length)."""
-    table = ChannelSettings.__table__
-    async with engine.begin() as conn:
-        stmt = conflict_insert(conn, table).values(  # type: ignore[arg-type]
-            team_id=team_id,
-            channel_id=channel_id,
-            auto=AUTO_DEFAULT,
-            min_words=words,
-            updated_at=now,
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["team_id", "channel_id"],
-            set_={"min_words": words, "updated_at": now},
-        )
-        await conn.execute(stmt)
-        await bump_version(conn)
+    await _set_channel(engine, team_id, channel_id, now, min_words=words)
 
 
 async def set_site_rule(
