@@ -10,8 +10,6 @@ does). "Added" is the peak minus that baseline: what the page itself cost.
 from __future__ import annotations
 
 import gzip
-import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from fakes.hostile_pages import SHAPES  # noqa: E402
+
+from bench.fresh_process import run_child  # noqa: E402
 
 TARGET_CPU_S = 2.0
 TARGET_MB = 256
@@ -49,10 +49,7 @@ print(json.dumps({{"cpu": cpu, "base_kb": base, "peak_kb": peak, "outcome": outc
 def measure(name: str) -> dict[str, object]:
     """One shape in a fresh interpreter; its CPU seconds, RSS figures and outcome."""
     code = _CHILD.format(root=str(ROOT), tests=str(ROOT / "tests"), name=name)
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=True
-    )
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return run_child(code)
 
 
 def main() -> None:

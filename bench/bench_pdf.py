@@ -11,12 +11,13 @@ the page cap and the time budget alone achieve.
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.fresh_process import run_child  # noqa: E402
 
 TARGET_S = 20.0
 TARGET_MB = 256
@@ -57,10 +58,7 @@ print(json.dumps({{"mb": len(data) / 1e6, "cpu": cpu, "wall": wall, "base_kb": b
 def measure(expr: str) -> dict[str, object]:
     """One file in a fresh interpreter: its size, times, RSS figures and outcome."""
     code = _CHILD.format(root=str(ROOT), tests=str(ROOT / "tests"), expr=expr)
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=True
-    )
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return run_child(code)
 
 
 def main() -> None:
