@@ -257,15 +257,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    import asyncio
-
     if args.command == "summarize":
-        summary = asyncio.run(_summarize_source(args.source, args.bullets, args.method))
+        summary = _summarize_source(args.source, args.bullets, args.method)
         print(render_json(summary) if args.json else render_text(summary))
         if summary.bullets_note and not args.json:  # --json carries it in the object
             print(f"keypoints: note: {summary.bullets_note}", file=sys.stderr)
         return EXIT_OK
     if args.command == "batch":
+        import asyncio
+
         return asyncio.run(_batch(args.bullets, args.method))
     from bot.cli_service import run_service_command
 
@@ -282,16 +282,16 @@ def _fetch_settings() -> FetchSettings:
         raise SettingsError(str(exc)) from None
 
 
-async def _summarize_source(source: str, bullets: int, method: str) -> Summary:
+def _summarize_source(source: str, bullets: int, method: str) -> Summary:
+    """A URL is fetched on an event loop; a file or stdin is summarised without one (asyncio
+    is not even imported)."""
     from bot.sources import is_url, read_path
 
     if is_url(source):
-        settings = _fetch_settings()  # a bad setting is reported before the slow imports
-        from bot.fetch import Fetcher
-        from bot.pipeline import summarize_url
+        import asyncio
 
-        async with Fetcher(settings) as fetcher:
-            return await summarize_url(source, fetcher, bullets=bullets, method=method)
+        settings = _fetch_settings()  # a bad setting is reported before the slow imports
+        return asyncio.run(_summarize_url(source, settings, bullets, method))
     if source.startswith(("http:", "https:", "ftp:", "file:")):
         raise InputError(f"Not a valid http(s) URL: {source}")
     page = read_path(source, sys.stdin.buffer)
@@ -300,6 +300,14 @@ async def _summarize_source(source: str, bullets: int, method: str) -> Summary:
     if page.is_html:
         return summarize_html(page.content, page.url, bullets=bullets, method=method)
     return summarize_text(page.content, bullets=bullets, method=method)
+
+
+async def _summarize_url(url: str, settings: FetchSettings, bullets: int, method: str) -> Summary:
+    from bot.fetch import Fetcher
+    from bot.pipeline import summarize_url
+
+    async with Fetcher(settings) as fetcher:
+        return await summarize_url(url, fetcher, bullets=bullets, method=method)
 
 
 async def _batch(bullets: int, method: str) -> int:

@@ -153,7 +153,11 @@ def make_executor(workers: int, budget: WorkerBudget | None = None) -> Executor 
 
 
 def _load_pipeline() -> None:
-    import bot.pipeline  # noqa: F401  (the import is the work: trafilatura, lxml, sumy, numpy)
+    # the imports are the work (trafilatura, lxml, sumy, numpy, pypdf); bot.pipeline leaves
+    # pypdf and bot.fetch.urls to the job that needs them, so they are loaded here first
+    import bot.fetch.urls
+    import bot.pdf
+    import bot.pipeline  # noqa: F401
     from bot.text.detect import warm_up
 
     warm_up()  # the language model (~0.5 s), loaded lazily otherwise

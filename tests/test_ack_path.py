@@ -4,31 +4,17 @@ background work that waits its turn (issue 15)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
+from fakes.stores import (
+    NOW,
+    sqlite_and_postgres_engine,  # noqa: F401  (the engine fixture)
+)
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
-from test_store_slack import NOW, _postgres_engine
 
 from bot.slack.channel_cache import ChannelSettingsCache
 from bot.slack.priority import RequestPriority
 from bot.store import channels, jobs, teams
-from bot.store.db import init_db, make_engine
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    if request.param == "sqlite":
-        sqlite = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'store.db'}")
-        await init_db(sqlite)
-        yield sqlite
-        await sqlite.dispose()
-        return
-    async for pg in _postgres_engine():
-        await init_db(pg)
-        yield pg
 
 
 def _spec(url: str, message_ts: str = "1.000") -> jobs.JobSpec:

@@ -9,12 +9,11 @@ import html
 import random
 import re
 import threading
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.digest_fixtures import digest_store, feed_server, local_fetcher  # noqa: F401
 from fakes.digest_slack import RecordingSlack
 from fakes.feed_server import Entry, FeedServer, LocalFetcher, article_html, rss
 
@@ -27,7 +26,6 @@ from bot.digest.sources import check_feed
 from bot.digest.store import DigestStore
 from bot.digest.stories import group_stories, title_similarity, url_key
 from bot.models import Article, Summary
-from bot.store.db import init_db, make_engine
 
 NOW = datetime(2026, 11, 30, 7, 30, tzinfo=UTC)  # a Monday
 SETTINGS = DigestSettings(default_feeds=(), concurrency=2)
@@ -44,26 +42,6 @@ class Summariser:
         found = re.findall(r"<p>(.*?)</p>", page.text)
         title = re.search(r"<title>(.*?)</title>", page.text)
         return Summary(Article(tuple(found), title=title.group(1) if title else None), tuple(found))
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[DigestStore]:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'digest.db'}")
-    await init_db(engine)
-    yield DigestStore(engine)
-    await engine.dispose()
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FeedServer]:
-    async with FeedServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-async def fetcher() -> AsyncIterator[LocalFetcher]:
-    async with LocalFetcher() as f:
-        yield f
 
 
 def article(server: FeedServer, slug: str, title: str) -> str:

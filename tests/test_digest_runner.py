@@ -5,11 +5,10 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
+from fakes.digest_fixtures import digest_store, feed_server, local_fetcher  # noqa: F401
 from fakes.digest_slack import RecordingSlack
 from fakes.feed_server import Entry, FeedServer, LocalFetcher, article_html, atom, rss
 
@@ -17,7 +16,6 @@ from bot.digest.runner import build_digest, post_digest, run_digest
 from bot.digest.settings import DigestSettings
 from bot.digest.store import DigestStore
 from bot.models import Article, Summary
-from bot.store.db import init_db, make_engine
 
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
 SETTINGS = DigestSettings(default_feeds=(), concurrency=2)
@@ -41,26 +39,6 @@ class ParagraphSummariser:
         title = re.search(r"<title>(.*?)</title>", page.text)
         article = Article(tuple(found), title=title.group(1) if title else None)
         return Summary(article, tuple(found[:3]))
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[DigestStore]:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'digest.db'}")
-    await init_db(engine)
-    yield DigestStore(engine)
-    await engine.dispose()
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[FeedServer]:
-    async with FeedServer() as srv:
-        yield srv
-
-
-@pytest.fixture
-async def fetcher() -> AsyncIterator[LocalFetcher]:
-    async with LocalFetcher() as f:
-        yield f
 
 
 def serve_article(server: FeedServer, slug: str, title: str) -> str:

@@ -10,13 +10,12 @@ import asyncio
 import dataclasses
 import logging
 import time as time_module
-import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from fakes.stores import BACKENDS, initialised_engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.digest.model import Digest
@@ -25,9 +24,8 @@ from bot.digest.schedule import Schedule
 from bot.digest.scheduler import DigestScheduler
 from bot.digest.settings import DigestSettings
 from bot.digest.store import DigestStore
-from bot.store.db import init_db, make_engine
+from bot.store.db import make_engine
 
-POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 SETTINGS = DigestSettings(default_feeds=())
 BERLIN_0830 = Schedule(time(8, 30), "Europe/Berlin", "daily")  # 07:30 UTC in winter
 DUE = datetime(2026, 11, 30, 7, 30, tzinfo=UTC)
@@ -57,30 +55,10 @@ class FakeJob:
         return RunResult(digest, ts)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=BACKENDS)
 async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'sched.db'}")
-        await init_db(eng)
+    async for eng in initialised_engine(request.param, tmp_path / "sched.db", "digest_test"):
         yield eng
-        await eng.dispose()
-        return
-    admin = make_engine(POSTGRES_URL)
-    schema = f"digest_test_{uuid.uuid4().hex[:10]}"
-    try:
-        async with admin.begin() as conn:
-            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # no server, no permission: the Postgres variant can't run here
-        await admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432 ({type(exc).__name__})")
-    eng = admin.execution_options(schema_translate_map={None: schema})
-    try:
-        await init_db(eng)
-        yield eng
-    finally:
-        async with admin.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
 
 
 async def scheduled_store(engine: AsyncEngine) -> DigestStore:

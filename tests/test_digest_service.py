@@ -11,8 +11,9 @@ from fakes.feed_server import Entry, FeedServer, LocalFetcher, rss
 
 from bot.digest.model import Digest, DigestStory
 from bot.digest.render import render_json
-from bot.digest.service import make_digest_service
+from bot.digest.service import DigestService, make_digest_service
 from bot.digest.settings import DEFAULT_FEEDS, DigestSettings
+from bot.fetch import Fetcher, FetchSettings
 from bot.models import Article, Summary
 from bot.slack.commands import CommandContext, CommandRouter
 from bot.store.db import init_db, make_engine
@@ -97,6 +98,19 @@ async def _unused(ctx: CommandContext) -> None:
     raise AssertionError("no link commands here")
 
 
+async def _command(service: DigestService, text: str) -> list[str]:
+    """The replies to one `/keypoints` command in channel C1."""
+    router = CommandRouter(on_link=lambda ctx: _unused(ctx))
+    service.commands.register(router)
+    replies: list[str] = []
+
+    async def reply(text: str) -> None:
+        replies.append(text)
+
+    await router.dispatch(CommandContext("T1", "C1", "U1", text, (), reply))
+    return replies
+
+
 async def test_service_imports_opml_from_an_address_through_the_fetcher(tmp_path: Path) -> None:
     """`feed import <url>` fetches the OPML and checks each feed through the fetcher."""
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'opml.db'}")
@@ -112,16 +126,32 @@ async def test_service_imports_opml_from_an_address_through_the_fetcher(tmp_path
         service = make_digest_service(
             engine, RecordingSlack(), fetcher, settings=DigestSettings(default_feeds=())
         )
-        router = CommandRouter(on_link=lambda ctx: _unused(ctx))
-        service.commands.register(router)
-        replies: list[str] = []
-
-        async def reply(text: str) -> None:
-            replies.append(text)
-
-        text = f"feed import <{server.url('/list.opml')}>"
-        await router.dispatch(CommandContext("T1", "C1", "U1", text, (), reply))
+        replies = await _command(service, f"feed import <{server.url('/list.opml')}>")
         assert server.hits["/list.opml"] == 1 and server.hits["/gone.xml"] == 1
         assert await service.store.list_feeds("C1") == [server.url("/f.xml")]
     await engine.dispose()
     assert replies[0].startswith("Imported 1 feed, refused 1.")
+
+
+@pytest.mark.parametrize("media_type", ["text/x-opml", "application/xml", "text/xml"])
+async def test_opml_import_through_the_safe_fetcher_accepts_opml_media_types(
+    tmp_path: Path, media_type: str
+) -> None:
+    """With the real fetcher, an OPML list served as text/x-opml (or XML) is imported."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'opml.db'}")
+    await init_db(engine)
+    fetch_settings = FetchSettings(allow_hosts=("127.0.0.1",), total_timeout=5.0)
+    async with FeedServer() as server, Fetcher(fetch_settings) as fetcher:
+        server.routes["/f.xml"] = rss("Wire", [Entry("A story", "https://x.test/s", "w", NOW)])
+        server.routes["/list.opml"] = (
+            f'<?xml version="1.0"?><opml version="2.0"><body>'
+            f'<outline type="rss" xmlUrl="{server.url("/f.xml")}"/></body></opml>'
+        ).encode()
+        server.types["/list.opml"] = media_type
+        service = make_digest_service(
+            engine, RecordingSlack(), fetcher, settings=DigestSettings(default_feeds=())
+        )
+        replies = await _command(service, f"feed import <{server.url('/list.opml')}>")
+        assert await service.store.list_feeds("C1") == [server.url("/f.xml")]
+    await engine.dispose()
+    assert replies[0].startswith("Imported 1 feed"), replies

@@ -422,6 +422,54 @@ async def test_page_fetch_of_a_feed_says_it_is_a_feed(base: str) -> None:
     assert not isinstance(caught.value, IsAFeed)
 
 
+OPML_LIST = (
+    b'<?xml version="1.0"?><opml version="2.0"><head><title>Mine</title></head>'
+    b'<body><outline type="rss" text="A" xmlUrl="https://a.example/feed"/></body></opml>'
+)
+OPML_TYPES = (
+    "text/x-opml",
+    "text/x-opml; charset=utf-8",
+    "application/x-opml",
+    "application/xml",
+    "text/xml",
+    "text/plain",  # vague: the body decides
+)
+
+
+async def test_opml_fetch_accepts_the_opml_and_xml_media_types() -> None:
+    """kind='opml' accepts an OPML list served as text/x-opml, application/x-opml, XML or
+    (starting with <?xml) text/plain."""
+    async with FeedServer() as site:
+        for number, media_type in enumerate(OPML_TYPES):
+            site.routes[f"/{number}.opml"] = OPML_LIST
+            site.types[f"/{number}.opml"] = media_type
+        async with Fetcher(settings()) as fetcher:
+            pages = [
+                await fetcher.fetch(site.url(f"/{n}.opml"), kind="opml")
+                for n in range(len(OPML_TYPES))
+            ]
+    assert [p.body for p in pages] == [OPML_LIST] * len(OPML_TYPES)
+    assert [p.content_type for p in pages[:3]] == [
+        "text/x-opml",
+        "text/x-opml",
+        "application/x-opml",
+    ]
+
+
+async def test_opml_media_types_are_only_for_the_opml_fetch() -> None:
+    """text/x-opml is refused for articles and feeds; an HTML page is refused as OPML."""
+    async with FeedServer() as site:
+        site.routes["/list.opml"] = OPML_LIST
+        site.types["/list.opml"] = "text/x-opml"
+        site.routes["/articles/a"] = b"<!doctype html><html><body><p>Hi.</p></body></html>"
+        async with Fetcher(settings()) as fetcher:
+            for kind in ("page", "feed"):
+                with pytest.raises(NotAWebPage):
+                    await fetcher.fetch(site.url("/list.opml"), kind=kind)  # type: ignore[arg-type]
+            with pytest.raises(NotAWebPage, match="OPML"):
+                await fetcher.fetch(site.url("/articles/a"), kind="opml")
+
+
 async def test_connect_timeout_is_separate_from_total(base: str) -> None:
     """A server that never completes the handshake fails at connect_timeout, not the total."""
     # A listening socket whose accept queue is full: the kernel drops our SYN.

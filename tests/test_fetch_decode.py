@@ -61,10 +61,20 @@ def test_media_type_parsing() -> None:
         ("text/html", "feed", None),
         ("application/json", "feed", None),
         ("image/png", "feed", False),
+        ("text/x-opml", "feed", False),
+        ("text/x-opml", "page", False),
+        ("text/x-opml", "opml", True),
+        ("application/x-opml", "opml", True),
+        ("application/xml", "opml", True),
+        ("text/xml", "opml", True),
+        ("text/plain", "opml", None),
+        ("text/html", "opml", False),
+        ("application/json", "opml", False),
     ],
 )
 def test_declared_type_fit(mime: str, kind: str, expected: bool | None) -> None:
-    """Pages take HTML/XHTML, feeds take RSS/Atom/XML; vague labels defer to the body."""
+    """Pages take HTML/XHTML, feeds take RSS/Atom/XML, OPML lists their own types or XML (and
+    only they take text/x-opml); vague labels defer to the body."""
     assert declared_type_fits(mime, kind) is expected  # type: ignore[arg-type]
 
 
@@ -74,6 +84,10 @@ def test_body_sniffing_for_vague_types() -> None:
     assert not body_fits(b"just some text", "page")
     assert body_fits(b'<?xml version="1.0"?><rss>', "feed")
     assert not body_fits(b"<!doctype html>", "feed")
+    assert body_fits(b'\n<?xml version="1.0"?><opml>', "opml")
+    assert body_fits(b'<opml version="2.0">', "opml")
+    assert not body_fits(b"<!doctype html><html>", "opml")
+    assert not body_fits(b"<rss>", "opml")
 
 
 @pytest.mark.parametrize(

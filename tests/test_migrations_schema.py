@@ -6,18 +6,22 @@ import asyncio
 import os
 import sys
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from fakes.ops_postgres import fresh_database
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, Text, insert, inspect, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.store.db import make_engine
-from bot.store.migrate import head_revision, migrate, target_metadata
+from bot.store.installations import TOKEN_FIELDS, bots_table
+from bot.store.migrate import alembic_config, head_revision, migrate, target_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,6 +55,60 @@ async def test_migrated_database_matches_the_models_exactly(database_url: str) -
             tables = set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
         expected = {"slack_link_jobs", "slack_installations", "slack_bots", "slack_oauth_states"}
         assert expected <= tables
+    finally:
+        await engine.dispose()
+
+
+def _upgrade_to(connection: Connection, revision: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+
+
+def _column_types(connection: Connection, table: str) -> dict[str, Any]:
+    return {c["name"]: c["type"] for c in inspect(connection).get_columns(table)}
+
+
+def _bot_row(token: str) -> dict[str, Any]:
+    return {
+        "client_id": "C1",
+        "app_id": "A1",
+        "team_id": "T1",
+        "bot_token": token,
+        "bot_refresh_token": token,
+        "is_enterprise_install": False,
+        "installed_at": datetime(2026, 11, 30),
+    }
+
+
+async def test_0008_widens_token_columns_and_keeps_stored_tokens(database_url: str) -> None:
+    """From 0007, the upgrade turns the token columns to Text, keeps rows, fits 600 chars."""
+    long_token = "gAAAAA" + "x" * 600  # a sealed rotation refresh token is about this long
+    engine = make_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(_upgrade_to, "0007")
+            await conn.execute(insert(bots_table).values(_bot_row("xoxb-old")))
+        if engine.dialect.name == "postgresql":  # what 0008 fixes: String(200) refuses it
+            with pytest.raises(DBAPIError):
+                async with engine.begin() as conn:
+                    await conn.execute(insert(bots_table).values(_bot_row(long_token)))
+        assert await migrate(engine) == head_revision()
+        async with engine.begin() as conn:
+            for table, fields in (
+                ("slack_installations", TOKEN_FIELDS),
+                ("slack_bots", ("bot_token", "bot_refresh_token")),
+            ):
+                types = await conn.run_sync(_column_types, table)
+                assert all(isinstance(types[f], Text) for f in fields), (table, types)
+            await conn.execute(insert(bots_table).values(_bot_row(long_token)))
+            rows = await conn.execute(
+                select(bots_table.c.bot_token, bots_table.c.bot_refresh_token).order_by(
+                    bots_table.c.id
+                )
+            )
+            assert [tuple(r) for r in rows] == [("xoxb-old", "xoxb-old"), (long_token, long_token)]
+        assert await _schema_diffs(engine) == []
     finally:
         await engine.dispose()
 

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from fakes.ops_postgres import fresh_database
 from fakes.slack_harness import FakeSummariser, http_bot, simple_canonical
+from fakes.stores import BACKENDS, migrated_engine
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from test_slack_service import RecordingReplier
@@ -17,26 +17,15 @@ from bot.slack.pacing import ChannelPacer
 from bot.slack.replier import WebApiReplier
 from bot.slack.service import KeypointsService, LinkRequest, ServiceOptions, job_marker
 from bot.store import jobs
-from bot.store.db import make_engine
-from bot.store.migrate import migrate
 
 NOW = 1_900_000_000.0  # a fixed instant: stored times never depend on the date of the run
 SPEC = jobs.JobSpec("T", "C", "1.0", "https://a.example/x", "https://a.example/x/", "1.0", "U", 2)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=BACKENDS)
 async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'jobs.db'}")
-        await migrate(engine)
+    async for engine in migrated_engine(request.param, tmp_path / "jobs.db"):
         yield engine
-        await engine.dispose()
-        return
-    async with fresh_database() as url:
-        engine = make_engine(url)
-        await migrate(engine)
-        yield engine
-        await engine.dispose()
 
 
 async def _state(engine: AsyncEngine, job_id: int) -> tuple[str, str, int]:

@@ -18,9 +18,12 @@ import aiohttp
 import pytest
 from fakes.fake_slack import BOT_USER_ID, event_callback, link_message, send_signed, slash_command
 from fakes.slack_harness import SECRET, settings_for, simple_canonical
+from fakes.stores import (
+    NOW,
+    sqlite_and_postgres_engine,  # noqa: F401  (the engine fixture)
+)
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
-from test_store_slack import NOW, _postgres_engine
 
 from bot.models import Article, Summary
 from bot.slack.app import Bot, running_bot
@@ -28,7 +31,6 @@ from bot.slack.channel_cache import ChannelSettingsCache
 from bot.slack.serve import EVENTS_PATH, serving_http
 from bot.slack.standin import SlackStandIn
 from bot.store import channels, teams
-from bot.store.db import init_db, make_engine
 from bot.store.filters import BadSite, SiteRules, site_host
 
 
@@ -317,19 +319,6 @@ def test_site_names_are_normalised_and_matched_by_the_most_specific() -> None:
     assert rules.rule_for("example.com") == "never"
     assert rules.rule_for("a.blog.example.com") == "always"
     assert rules.rule_for("notexample.com") is None
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    if request.param == "sqlite":
-        sqlite = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'store.db'}")
-        await init_db(sqlite)
-        yield sqlite
-        await sqlite.dispose()
-        return
-    async for pg in _postgres_engine():  # skips, saying why, without a server
-        await init_db(pg)
-        yield pg
 
 
 async def test_every_filter_write_reaches_a_cache_at_its_poll(engine: AsyncEngine) -> None:

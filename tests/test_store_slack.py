@@ -3,53 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
-from sqlalchemy import text
+from fakes.stores import (
+    NOW,
+    sqlite_and_postgres_engine,  # noqa: F401  (the engine fixture)
+)
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.models import Article, Summary
 from bot.store import cache, channels, events
-from bot.store.db import init_db, make_engine
-
-NOW = 1_900_000_000.0  # a fixed instant: stored times never depend on the date of the run
-
-POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-
-
-async def _postgres_engine() -> AsyncIterator[AsyncEngine]:
-    """An engine whose tables live in a fresh schema, dropped afterwards."""
-    schema = f"kp_slack_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(POSTGRES_URL)
-    try:
-        async with asyncio.timeout(5), admin.begin() as conn:
-            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # any connection failure means "no server here"
-        await admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {type(exc).__name__}")
-    engine = admin.execution_options(schema_translate_map={None: schema})
-    try:
-        yield engine
-    finally:
-        async with admin.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    if request.param == "sqlite":
-        sqlite = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'store.db'}")
-        await init_db(sqlite)
-        yield sqlite
-        await sqlite.dispose()
-        return
-    async for pg in _postgres_engine():
-        await init_db(pg)
-        yield pg
 
 
 def _summary(url: str) -> Summary:

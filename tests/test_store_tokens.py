@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from fakes.stores import BACKENDS, migrated_engine
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.errors import SettingsError
-from bot.store.db import make_engine
 from bot.store.installations import (
     EncryptedInstallationStore,
     bots_table,
@@ -22,20 +22,20 @@ from bot.store.installations import (
     installations_table,
     reseal_tokens,
 )
-from bot.store.migrate import migrate
 from bot.store.tokens import TokenCipher, UnreadableToken, is_encrypted, main
 
 BOT_TOKEN = "xoxb-1111111111-2222222222222-abcdefghijklmnopqrstuvwx"
+# token rotation: a refresh token (and a user token) well past slack-sdk's String(200) once sealed
+REFRESH_TOKEN = "xoxe-1-" + "My0xLTExMTExMTExMTEtMjIyMjIyMjIyMjIyMi0zMzMzMzMzMzMz" * 8
+LONG_USER_TOKEN = "xoxe.xoxp-1-" + "a1B2c3D4e5F6g7H8i9J0" * 20
 USER_TOKEN = "xoxp-1111111111-3333333333-4444444444444-0123456789abcdef0123456789abcdef"
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 
 
 @pytest.fixture
 async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'tokens.db'}")
-    await migrate(engine)
-    yield engine
-    await engine.dispose()
+    async for engine in migrated_engine("sqlite", tmp_path / "tokens.db"):
+        yield engine
 
 
 def store(engine: AsyncEngine, *keys: str) -> EncryptedInstallationStore:
@@ -68,13 +68,53 @@ async def test_round_trip_stores_ciphertext_and_reads_the_token(engine: AsyncEng
     await store(engine, NEW).async_save(install())
     stored = await stored_tokens(engine)
     assert all(v and is_encrypted(v) and "xox" not in v for v in stored)
-    assert max(len(v or "") for v in stored) <= 200  # fits slack-sdk's String(200) columns
     bot = await store(engine, NEW).async_find_bot(enterprise_id=None, team_id="T1")
     found = await store(engine, NEW).async_find_installation(
         enterprise_id=None, team_id="T1", user_id="U1"
     )
     assert bot is not None and bot.bot_token == BOT_TOKEN
     assert found is not None and (found.bot_token, found.user_token) == (BOT_TOKEN, USER_TOKEN)
+
+
+@pytest.fixture(params=BACKENDS)
+async def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    async for engine in migrated_engine(request.param, tmp_path / "tokens.db"):
+        yield engine
+
+
+async def test_long_rotation_tokens_round_trip_encrypted(any_engine: AsyncEngine) -> None:
+    """400+-character tokens (rotation refresh tokens) are stored sealed and read back whole."""
+    assert len(REFRESH_TOKEN) > 400 and len(LONG_USER_TOKEN) > 400
+    installation = Installation(
+        app_id="A1",
+        team_id="T1",
+        user_id="U1",
+        bot_token=BOT_TOKEN,
+        bot_refresh_token=REFRESH_TOKEN,
+        bot_token_expires_in=43200,
+        bot_id="B1",
+        bot_user_id="UB1",
+        user_token=LONG_USER_TOKEN,
+        user_refresh_token=REFRESH_TOKEN,
+        user_token_expires_in=43200,
+        installed_at=datetime(2026, 11, 30, tzinfo=UTC).timestamp(),
+    )
+    await store(any_engine, NEW).async_save(installation)
+    async with any_engine.connect() as conn:
+        row = (await conn.execute(select(installations_table))).mappings().one()
+    sealed = [row[f] for f in ("bot_refresh_token", "user_token", "user_refresh_token")]
+    assert all(is_encrypted(v) and len(v) > 500 for v in sealed)
+    found = await store(any_engine, NEW).async_find_installation(
+        enterprise_id=None, team_id="T1", user_id="U1"
+    )
+    assert found is not None
+    assert (found.bot_refresh_token, found.user_token, found.user_refresh_token) == (
+        REFRESH_TOKEN,
+        LONG_USER_TOKEN,
+        REFRESH_TOKEN,
+    )
+    bot = await store(any_engine, NEW).async_find_bot(enterprise_id=None, team_id="T1")
+    assert bot is not None and bot.bot_refresh_token == REFRESH_TOKEN
 
 
 async def test_saving_keeps_the_callers_installation_plain(engine: AsyncEngine) -> None:

@@ -77,8 +77,9 @@ def make_digest_service(
         return await check_feed(fetcher, url, checker)
 
     async def fetch_opml(url: str) -> bytes:
-        # The same safe fetcher as feeds (address guard, size cap, XML content types).
-        return (await fetcher.fetch(url, kind="feed")).body
+        # The same safe fetcher as feeds (address guard, size cap), with OPML's content types
+        # (text/x-opml, or XML) accepted for this fetch only.
+        return (await fetcher.fetch(url, kind="opml")).body
 
     job = digest_job(client=client, **common)
     return DigestService(

@@ -46,7 +46,7 @@ class FeedFetcher(Protocol):
         self,
         url: str,
         *,
-        kind: Literal["feed"],
+        kind: Literal["feed", "opml"],  # "opml": a subscription list (``feed import <url>``)
         etag: str | None = None,
         last_modified: str | None = None,
     ) -> FetchedFeed: ...

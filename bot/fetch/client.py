@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import re
 from types import TracebackType
-from typing import Literal
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
@@ -32,6 +31,7 @@ from bot.errors import (
 from bot.fetch.decode import (
     FEED_TYPES,
     SNIFF_BYTES,
+    Kind,
     body_fits,
     declared_type_fits,
     decode_body,
@@ -44,12 +44,11 @@ from bot.fetch.response import REDIRECT_STATUSES, FetchedPage, error_for_status
 from bot.fetch.settings import FetchSettings
 from bot.fetch.urls import target_url
 
-Kind = Literal["page", "feed"]
-
-_ACCEPT = {
+_ACCEPT: dict[Kind, str] = {
     "page": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
     "feed": "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,"
     "application/feed+json;q=0.8,*/*;q=0.1",
+    "opml": "text/x-opml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.1",
 }
 _ACCEPT_PDF = "text/html,application/xhtml+xml;q=0.9,application/pdf;q=0.8,*/*;q=0.1"
 _CHUNK = 64 * 1024
@@ -102,14 +101,15 @@ class Fetcher:
     ) -> FetchedPage:
         """Fetch ``url``; raises a ``FetchError`` subclass with a user-facing message.
 
-        ``kind="page"`` accepts HTML/XHTML only, ``kind="feed"`` RSS/Atom/XML (and JSON Feed).
+        ``kind="page"`` accepts HTML/XHTML only, ``kind="feed"`` RSS/Atom/XML (and JSON Feed),
+        ``kind="opml"`` an OPML subscription list (``text/x-opml`` or XML).
         With ``pdf=True`` a page may also be a PDF (by its type or its first bytes, whatever
         the type says), up to ``max_pdf_bytes``; it comes back as ``application/pdf`` with the
         bytes in ``body`` and no ``text``.
         With ``etag``/``last_modified`` the request is conditional and may return status 304.
         """
         if kind not in _ACCEPT:
-            raise ValueError(f"kind must be 'page' or 'feed', not {kind!r}")
+            raise ValueError(f"kind must be 'page', 'feed' or 'opml', not {kind!r}")
         target = target_url(url, self._allow)
         session, slots = self._open()
         conditional = {
@@ -308,6 +308,8 @@ def _refuse_binary(head: bytes) -> None:
 def _wrong_kind(kind: Kind, *, feed: bool = False) -> NotAWebPage:
     if kind == "feed":
         return NotAWebPage("That address did not return an RSS or Atom feed.")
+    if kind == "opml":
+        return NotAWebPage("That address did not return an OPML file.")
     return IsAFeed() if feed else NotAWebPage()
 
 

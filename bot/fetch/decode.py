@@ -13,7 +13,7 @@ from typing import Literal
 
 import charset_normalizer
 
-Kind = Literal["page", "feed"]
+Kind = Literal["page", "feed", "opml"]
 
 PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 FEED_TYPES = frozenset(
@@ -26,6 +26,11 @@ FEED_TYPES = frozenset(
         "application/x-rss+xml",
         "application/feed+json",
     }
+)
+# An OPML subscription list (``/keypoints feed import <url>``): its own types or generic XML.
+# Only that fetch accepts them: an article or a feed served as OPML is refused.
+OPML_TYPES = frozenset(
+    {"text/x-opml", "application/x-opml", "text/x-opml+xml", "application/xml", "text/xml"}
 )
 # Labels too vague to trust either way: the body decides.
 VAGUE_TYPES = frozenset({"", "text/plain", "application/octet-stream", "binary/octet-stream"})
@@ -69,6 +74,8 @@ def declared_type_fits(mime: str, kind: Kind) -> bool | None:
         return None  # feeds are often served as text/html, JSON Feeds as application/json
     if kind == "page":
         return mime in PAGE_TYPES
+    if kind == "opml":
+        return mime in OPML_TYPES or mime.endswith("+xml")
     return mime in FEED_TYPES or mime.endswith("+xml")
 
 
@@ -84,10 +91,13 @@ def sniff_binary(head: bytes) -> str | None:
 
 
 def body_fits(head: bytes, kind: Kind) -> bool:
-    """Whether a body with a vague content type looks like HTML (page) or a feed (feed)."""
+    """Whether a body with a vague content type looks like HTML (page), a feed (feed) or an
+    OPML document (opml)."""
     text = head[:SNIFF_BYTES].decode("latin-1").lstrip("\ufeff\xef\xbb\xbf \t\r\n").lower()
     if kind == "page":
         return text.startswith(("<!doctype html", "<html", "<head", "<!--")) or "<html" in text
+    if kind == "opml":
+        return text.startswith(("<?xml", "<opml"))
     return text.startswith(("<?xml", "<rss", "<feed", "<rdf:rdf", "{"))
 
 

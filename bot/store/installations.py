@@ -19,7 +19,7 @@ from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
-from sqlalchemy import delete, select, update
+from sqlalchemy import Text, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.store.db import Base
@@ -43,6 +43,14 @@ oauth_states_table = AsyncSQLAlchemyOAuthStateStore.build_oauth_states_table(
 
 # Columns holding a secret, per table (a Bot has no user token).
 TOKEN_FIELDS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
+
+# slack-sdk declares them String(200); sealed, a token rotation refresh token (``xoxe-1-…``) or
+# a long user token is longer than that, so ours are Text (migration 0008). The store's own copy
+# of the tables only builds statements, where a String's length plays no part.
+for _table in (installations_table, bots_table):
+    for _field in TOKEN_FIELDS:
+        if _field in _table.c:
+            _table.c[_field].type = Text()
 Entity = TypeVar("Entity", Installation, Bot)
 
 

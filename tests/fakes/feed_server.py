@@ -83,10 +83,13 @@ Body = bytes | Callable[[], bytes]  # a callable is re-evaluated per request
 
 @dataclass
 class FeedServer:
-    """Serves ``routes`` (path → body); paths in ``etags`` answer 304 to a matching ETag."""
+    """Serves ``routes`` (path → body); paths in ``etags`` answer 304 to a matching ETag.
+    ``types`` overrides a path's Content-Type (default: text/html under /articles/, else
+    application/xml)."""
 
     routes: dict[str, Body] = field(default_factory=dict)
     etags: dict[str, str] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
     hits: dict[str, int] = field(default_factory=dict)
     base: str = ""
     _runner: web.AppRunner | None = None
@@ -121,7 +124,8 @@ class FeedServer:
         data = body() if callable(body) else body
         headers = {"ETag": etag} if etag else {}
         kind = "text/html" if path.startswith("/articles/") else "application/xml"
-        return web.Response(body=data, headers=headers, content_type=kind)
+        headers["Content-Type"] = self.types.get(path, kind)
+        return web.Response(body=data, headers=headers)
 
 
 @dataclass(frozen=True)
