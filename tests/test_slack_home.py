@@ -1,4 +1,5 @@
-"""The App Home tab, opened as Slack sends it (signed, retried) against the stand-in."""
+"""The App Home tab, opened as Slack sends it (signed, retried) against the stand-in.
+(Editing a channel's settings from it: ``test_slack_settings_form``.)"""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from fakes.slack_harness import SECRET, Harness, http_bot
 
 from bot.digest.schedule import Schedule
 from bot.digest.store import DigestStore
-from bot.slack.home import READ_ONLY_NOTE
+from bot.slack.home import SETTINGS_NOTE
+from bot.slack.settings_view import EDIT_ACTION, PICK_ACTION
 from bot.store import channels, replies
 from bot.store.stats import gather_stats
 
@@ -51,6 +53,8 @@ async def seed(h: Harness) -> None:
     await channels.set_auto(engine, TEAM_ID, "C1", False, now=now)
     await channels.set_min_words(engine, TEAM_ID, "C2", 300, now=now)
     await channels.set_public_failures(engine, TEAM_ID, "C2", True, now=now)
+    await channels.set_bullets(engine, TEAM_ID, "C2", 5, now=now)
+    await channels.set_admins_only(engine, TEAM_ID, "C2", True, now=now)
     await channels.set_auto(engine, "TOTHER", "C9", False, now=now)
     schedule = Schedule(at=time(8, 30), tz="Europe/Berlin", days="weekdays")
     await DigestStore(engine).set_schedule("C3", TEAM_ID, schedule, datetime.now(UTC))
@@ -61,7 +65,7 @@ def texts(view: dict[str, Any]) -> list[str]:
     for block in view["blocks"]:
         if "text" in block:
             out.append(block["text"]["text"])
-        out += [e["text"] for e in block.get("elements", [])]
+        out += [e["text"] for e in block.get("elements", []) if isinstance(e.get("text"), str)]
     return out
 
 
@@ -98,10 +102,26 @@ async def test_opening_the_home_tab_publishes_the_overview_once_per_delivery(
         # This workspace's stats: r1-r4 (r5 is another workspace's).
         assert "links answered: 4 · replies posted: 3" in shown
         assert "failures: 1" in shown
-        assert "<#C1>: auto mode off · failures private · min words off · no digest" in shown
-        assert "<#C2>: auto mode on · failures public · min words 300 · no digest" in shown
-        assert "<#C3>: auto mode on · failures private · min words off · digest 08:30 " in shown
-        assert READ_ONLY_NOTE in shown
+        assert (
+            "<#C1>: auto mode off · 3 key points · failures private · min words off · no digest"
+        ) in shown
+        assert (
+            "<#C2>: auto mode on · 5 key points · failures public · min words 300 · no digest "
+            "· admins only"
+        ) in shown
+        assert (
+            "<#C3>: auto mode on · 3 key points · failures private · min words off · digest 08:30 "
+        ) in shown
+        assert SETTINGS_NOTE in shown and "read-only" not in shown.lower()
+        # Every channel row can be edited, and any other channel picked.
+        edits = [b["accessory"] for b in view["blocks"] if "accessory" in b]
+        assert [(e["action_id"], e["value"]) for e in edits] == [
+            (EDIT_ACTION, "C1"),
+            (EDIT_ACTION, "C2"),
+            (EDIT_ACTION, "C3"),
+        ]
+        pickers = [e for b in view["blocks"] for e in b.get("elements", []) if "action_id" in e]
+        assert [p["action_id"] for p in pickers] == [PICK_ACTION]
 
 
 async def test_the_messages_tab_publishes_nothing(tmp_path: Path) -> None:

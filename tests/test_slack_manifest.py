@@ -13,7 +13,8 @@ MANIFEST = Path(__file__).resolve().parents[1] / "deploy" / "slack-manifest.yml"
 
 
 def test_manifest_declares_the_command_shortcut_events_and_scopes() -> None:
-    """Slash command, shortcut, bot events, scopes and the DM tab agree with the code."""
+    """Slash command, shortcut, bot events, scopes, interactivity and the App Home agree
+    with the code."""
     manifest = yaml.safe_load(MANIFEST.read_text())
     features = manifest["features"]
     assert [c["command"] for c in features["slash_commands"]] == [COMMAND]
@@ -39,7 +40,9 @@ def test_manifest_declares_the_command_shortcut_events_and_scopes() -> None:
         "commands",
         "reactions:read",
         "reactions:write",
-        "users:read",
+        "users:read",  # is_admin / is_owner: Remove, admins-only settings
+        "channels:read",  # conversations.members: who may change a channel's settings
+        "groups:read",
     } <= scopes
     assert scopes == set(BOT_SCOPES)  # the OAuth install asks for exactly the same
     home = features["app_home"]

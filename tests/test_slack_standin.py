@@ -113,3 +113,81 @@ async def test_chat_update_refuses_missing_and_other_peoples_messages(
         with pytest.raises(SlackApiError) as failed:
             await client.chat_update(channel="C1", ts=ts, text="x")
         assert failed.value.response["error"] == error
+
+
+MODAL = {
+    "type": "modal",
+    "callback_id": "x",
+    "title": {"type": "plain_text", "text": "Settings"},
+    "submit": {"type": "plain_text", "text": "Save"},
+    "blocks": [
+        {
+            "type": "input",
+            "block_id": "b",
+            "label": {"type": "plain_text", "text": "Name"},
+            "element": {"type": "plain_text_input", "action_id": "value"},
+        }
+    ],
+}
+
+
+async def test_a_trigger_opens_one_view_within_its_three_seconds(
+    slack: tuple[SlackStandIn, AsyncWebClient],
+) -> None:
+    """views.open: once per trigger (exchanged_trigger_id), never after it expired."""
+    standin, client = slack
+    trigger = standin.issue_trigger()
+    opened = await client.views_open(trigger_id=trigger, view=MODAL)
+    assert opened["view"]["id"].startswith("V") and opened["view"]["state"] == {"values": {}}
+    with pytest.raises(SlackApiError) as again:
+        await client.views_open(trigger_id=trigger, view=MODAL)
+    assert again.value.response["error"] == "exchanged_trigger_id"
+    late = standin.issue_trigger()
+    standin.expire_trigger(late)
+    with pytest.raises(SlackApiError) as expired:
+        await client.views_open(trigger_id=late, view=MODAL)
+    assert expired.value.response["error"] == "expired_trigger_id"
+
+
+async def test_views_break_block_kit_limits_the_way_slack_refuses_them(
+    slack: tuple[SlackStandIn, AsyncWebClient],
+) -> None:
+    """A long title, inputs without a submit button, a mistyped field: invalid_arguments;
+    views.update with a stale hash: hash_conflict."""
+    standin, client = slack
+    bad_views = [
+        {**MODAL, "title": {"type": "plain_text", "text": "A title far too long for Slack"}},
+        {k: v for k, v in MODAL.items() if k != "submit"},
+        {**MODAL, "blocks": [{**MODAL["blocks"][0], "lable": "typo"}]},  # type: ignore[dict-item]
+    ]
+    for view in bad_views:
+        with pytest.raises(SlackApiError) as refused:
+            await client.views_open(trigger_id=standin.issue_trigger(), view=view)
+        assert refused.value.response["error"] == "invalid_arguments"
+        assert refused.value.response["response_metadata"]["messages"]
+    opened = (await client.views_open(trigger_id=standin.issue_trigger(), view=MODAL))["view"]
+    updated = await client.views_update(view_id=opened["id"], hash=opened["hash"], view=MODAL)
+    assert updated["view"]["hash"] != opened["hash"]
+    with pytest.raises(SlackApiError) as stale:
+        await client.views_update(view_id=opened["id"], hash=opened["hash"], view=MODAL)
+    assert stale.value.response["error"] == "hash_conflict"
+
+
+async def test_members_are_paged_and_unknown_channels_not_found(
+    slack: tuple[SlackStandIn, AsyncWebClient],
+) -> None:
+    """conversations.members pages with next_cursor; a channel it doesn't know: not found;
+    users.info marks owners as admins too."""
+    standin, client = slack
+    standin.members["C1"] = ["U1", "U2", "U3"]
+    first = await client.conversations_members(channel="C1", limit=2)
+    cursor = first["response_metadata"]["next_cursor"]
+    rest = await client.conversations_members(channel="C1", limit=2, cursor=cursor)
+    assert first["members"] + rest["members"] == ["U1", "U2", "U3"]
+    assert rest["response_metadata"]["next_cursor"] == ""
+    with pytest.raises(SlackApiError) as missing:
+        await client.conversations_members(channel="GSECRET")
+    assert missing.value.response["error"] == "channel_not_found"
+    standin.owners.add("UOWNER")
+    owner = (await client.users_info(user="UOWNER"))["user"]
+    assert owner["is_owner"] and owner["is_admin"]

@@ -98,6 +98,15 @@ def parse_schedule(args: Sequence[str], default_tz: str | None) -> Schedule:
     return Schedule(at=at, tz=tz, days=kind, weekday=weekday or 0)
 
 
+def _digest_changes(args: tuple[str, ...]) -> bool:
+    """``digest at|off|include|exclude …`` and ``digest filters clear`` change the channel's
+    digest; ``status``, ``now``, ``preview`` and ``filters`` do not."""
+    verb = args[0].lower() if args else ""
+    if verb == "filters":
+        return len(args) > 1 and args[1].lower() == "clear"
+    return verb in ("at", "off", "include", "exclude")
+
+
 @dataclass
 class DigestCommands:
     """The two subcommands, bound to the store and the runner."""
@@ -112,8 +121,22 @@ class DigestCommands:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     def register(self, router: CommandRouter) -> None:
-        router.register("feed", self.feed, usage=FEED_USAGE, summary="this channel's news feeds")
-        router.register("digest", self.digest, usage=DIGEST_USAGE, summary="a morning digest")
+        """Add ``feed`` and ``digest``; the forms that change the channel's digest pass the
+        router's guard first (who may change the channel's settings)."""
+        router.register(
+            "feed",
+            self.feed,
+            usage=FEED_USAGE,
+            summary="this channel's news feeds",
+            changes=lambda args: bool(args) and args[0].lower() in ("add", "remove", "import"),
+        )
+        router.register(
+            "digest",
+            self.digest,
+            usage=DIGEST_USAGE,
+            summary="a morning digest",
+            changes=_digest_changes,
+        )
 
     async def share_hook(
         self, team_id: str, channel_id: str, user_id: str, message_ts: str, urls: Sequence[str]

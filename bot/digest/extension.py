@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from bot.digest.parsing import FeedLimits, FeedParserPool
 from bot.digest.service import make_digest_service
 from bot.digest.settings import DigestSettings
+from bot.slack.settings_editor import DigestHooks
 
 if TYPE_CHECKING:
     from bot.slack.app import Bot, BotExtension
@@ -46,6 +47,11 @@ def digest_extension(
             feed_parser=parser,
         )
         service.commands.register(bot.router)
+        if bot.settings_editor is not None and service.commands.check_feed is not None:
+            # The App Home's form edits the schedule and feeds too, with `feed add`'s check.
+            bot.settings_editor.digest = DigestHooks(
+                service.store, service.commands.check_feed, service.commands.clock
+            )
         bot.service.share_hooks.append(service.commands.share_hook)
 
         async def forget_team(team_id: str, channels: set[str]) -> None:

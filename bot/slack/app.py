@@ -33,13 +33,16 @@ from bot.fetch import Fetcher
 from bot.models import Summary
 from bot.settings import Settings
 from bot.slack.actions import register_actions
+from bot.slack.channel_commands import register_channel_commands
 from bot.slack.commands import CommandRouter
 from bot.slack.gate import own_workspace_only
 from bot.slack.handlers import TriggerOptions, register_listeners, register_uninstall
 from bot.slack.home import register_home
 from bot.slack.pacing import ChannelPacer
+from bot.slack.permissions import SettingsPermissions
 from bot.slack.replier import WebApiReplier, thread_has_marker
 from bot.slack.service import KeypointsService, ServiceOptions, Summariser
+from bot.slack.settings_editor import SettingsEditor, register_settings_editor
 from bot.slack.tenancy import TeamScopedClient, installed_workspaces, single_workspace
 from bot.store.db import make_engine
 from bot.store.installations import installation_store, oauth_state_store
@@ -54,9 +57,11 @@ WEB_API_TIMEOUT = 30.0  # slack_sdk's own default per call
 BOT_SCOPES = (
     "app_mentions:read",
     "channels:history",
+    "channels:read",
     "chat:write",
     "commands",
     "groups:history",
+    "groups:read",
     "im:history",
     "mpim:history",
     "reactions:read",
@@ -80,6 +85,8 @@ class Bot:
     stack: AsyncExitStack  # extensions push their clean-up here; unwound when the bot stops
     team_client: TeamScopedClient  # posts with the token of the team in ``team_scope``
     installations: AsyncInstallationStore | None = None  # OAuth mode only
+    # The App Home's settings form; the digest sets ``settings_editor.digest`` to add its fields.
+    settings_editor: SettingsEditor | None = None
 
 
 BotExtension = Callable[[Bot], Awaitable[None]]
@@ -218,6 +225,10 @@ async def running_bot(
         register_uninstall(app, service, installations)  # every mode: Slack must hear 200
         register_actions(app, service)  # the buttons under each reply
         register_home(app, service)  # the App Home tab
+        # Who may change a channel's settings: the same rule for slash commands and the form.
+        permissions = SettingsPermissions(service.channel_settings)
+        register_channel_commands(router, service, permissions, team_client)
+        editor = register_settings_editor(app, service, permissions)
         bot = Bot(
             settings,
             app,
@@ -230,6 +241,7 @@ async def running_bot(
             stack,
             team_client,
             installations,
+            settings_editor=editor,
         )
         for extend in extensions:
             await extend(bot)

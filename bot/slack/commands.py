@@ -2,6 +2,11 @@
 
 Built-in: ``<url> [bullets]``, ``help``, ``auto on|off``. Other features register their own
 (the digest adds ``feed …`` and ``digest …``) with ``router.register(...)``.
+
+A subcommand that changes the channel's settings says so with ``changes`` (a predicate on its
+arguments: ``auto`` alone only shows the setting); before running it the router asks its
+``guard`` (``bot.slack.permissions``: members, or only admins where an admin said so), and a
+refusal is the caller's one ephemeral answer.
 """
 
 from __future__ import annotations
@@ -33,6 +38,9 @@ class CommandContext:
 
 
 CommandHandler = Callable[[CommandContext], Awaitable[None]]
+Changes = Callable[[tuple[str, ...]], bool]  # args → whether they change the channel's settings
+Guard = Callable[[CommandContext], Awaitable[str | None]]  # None: allowed; else why not
+HOME_TAB_HINT = "Or open my *Home* tab: *Edit* next to a channel changes its settings in a form."
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +48,7 @@ class Command:
     handler: CommandHandler
     usage: str  # e.g. "auto on|off"
     summary: str  # one line for help
+    changes: Changes | None = None  # None: never changes settings
 
 
 class CommandRouter:
@@ -48,11 +57,21 @@ class CommandRouter:
     def __init__(self, on_link: CommandHandler) -> None:
         self._commands: dict[str, Command] = {}
         self._on_link = on_link
+        self.guard: Guard | None = None  # asked before a command that changes settings
         self.register("help", self._help, usage="help", summary="show this help")
 
-    def register(self, name: str, handler: CommandHandler, *, usage: str, summary: str) -> None:
-        """Add (or replace) subcommand ``name``."""
-        self._commands[name.lower()] = Command(handler, usage, summary)
+    def register(
+        self,
+        name: str,
+        handler: CommandHandler,
+        *,
+        usage: str,
+        summary: str,
+        changes: Changes | None = None,
+    ) -> None:
+        """Add (or replace) subcommand ``name``; ``changes(args)`` tells whether a call
+        changes the channel's settings (then the ``guard`` decides first)."""
+        self._commands[name.lower()] = Command(handler, usage, summary, changes)
 
     @property
     def names(self) -> list[str]:
@@ -69,7 +88,13 @@ class CommandRouter:
             if command is None:
                 await self._help(ctx, unknown=words[0] if words else None)
                 return
-            await command.handler(replace(ctx, args=tuple(words[1:])))
+            ctx = replace(ctx, args=tuple(words[1:]))
+            if command.changes is not None and self.guard is not None and command.changes(ctx.args):
+                refusal = await self.guard(ctx)
+                if refusal is not None:
+                    await ctx.reply(f":no_entry: {refusal}")
+                    return
+            await command.handler(ctx)
         except KeypointsError as exc:
             await ctx.reply(f":warning: {escape(exc.message)}")
         except Exception:
@@ -84,7 +109,7 @@ class CommandRouter:
         lines += [
             f"• `/keypoints {c.usage}` — {c.summary}" for _, c in sorted(self._commands.items())
         ]
-        return "\n".join(lines)
+        return "\n".join([*lines, HOME_TAB_HINT])
 
     async def _help(self, ctx: CommandContext, unknown: str | None = None) -> None:
         prefix = f"Unknown command `{escape(unknown)}`.\n" if unknown else ""

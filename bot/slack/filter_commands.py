@@ -8,9 +8,11 @@ replica at once (``changed``) and by the others at their next poll of the settin
 from __future__ import annotations
 
 from bot.errors import KeypointsError
+from bot.slack.channel_commands import bullets_text, who_may_text
 from bot.slack.commands import CommandContext, CommandRouter
 from bot.slack.service import KeypointsService
 from bot.store.channels import (
+    MAX_MIN_WORDS,
     channel_choices,
     is_opted_out,
     remove_site_rule,
@@ -20,7 +22,6 @@ from bot.store.channels import (
 )
 from bot.store.filters import ALWAYS, NEVER, SiteRules, site_host
 
-MAX_MIN_WORDS = 10_000
 MAX_SITES_AT_ONCE = 10
 SITES_USAGE = "sites never|always|remove <site> [<site> …]"
 
@@ -40,6 +41,7 @@ def register_filter_commands(
         usage=f"{SITES_USAGE} | sites list",
         summary="sites (and their subdomains) whose links posted here are never, or always, "
         "summarised automatically; `always` works with auto mode off and ignores min-words",
+        changes=lambda args: bool(args) and args[0].lower() != "list",
     )
     router.register(
         "min-words",
@@ -47,6 +49,7 @@ def register_filter_commands(
         usage="min-words <n>|off",
         summary="auto mode posts no key points for articles under n words (the poster is "
         "told why, privately unless failures are public)",
+        changes=bool,
     )
     router.register(
         "optout",
@@ -145,12 +148,15 @@ class _FilterCommands:
         choices = await channel_choices(engine, ctx.team_id, ctx.channel_id)
         mine = await is_opted_out(engine, ctx.team_id, ctx.user_id)
         failures = "public (in the thread)" if choices.public_failures else "private (the poster)"
+        bullets = bullets_text(choices.bullets, self.service.options.bullets)
         lines = [
-            "*Settings in this channel*",
+            "*Settings in this channel* (also in my Home tab)",
             f"• Auto mode: *{'on' if choices.auto else 'off'}* (`/keypoints auto on|off`)",
+            f"• {bullets} (`/keypoints bullets 3|4|5`)",
             f"• Failures of posted links: *{failures}* (`/keypoints failures public|private`)",
             f"• {_min_words_text(choices.min_words)} (`/keypoints min-words <n>|off`)",
             f"• {_sites_text(choices.sites)}",
+            f"• {who_may_text(choices.admins_only)} (`/keypoints admins-only on|off`, admins)",
             "*Yours*",
             "• You opted out: your links are never summarised automatically (`/keypoints optin`)"
             if mine

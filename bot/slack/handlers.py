@@ -82,12 +82,14 @@ def register_listeners(
         triggers.command_auto,
         usage="auto on|off",
         summary="reply to every link posted in this channel, or only when asked",
+        changes=lambda args: bool(args) and args[0].lower() in ("on", "off"),
     )
     router.register(
         "failures",
         triggers.command_failures,
         usage="failures public|private",
         summary="who sees it when a link posted here (auto mode) cannot be summarised",
+        changes=lambda args: bool(args) and args[0].lower() in ("public", "private"),
     )
     register_filter_commands(router, service, reaction=opts.reaction)
 

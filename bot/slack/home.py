@@ -1,10 +1,12 @@
-"""The App Home tab (``app_home_opened``, tab ``home``): a read-only overview, published with
-``views.publish`` for the person who opened it.
+"""The App Home tab (``app_home_opened``, tab ``home``): an overview with the channels'
+settings, published with ``views.publish`` for the person who opened it.
 
 It shows the summaries that person asked for lately (not the whole workspace's: a link posted
 in a private channel or a DM must not reach everyone's Home tab), the workspace's stats for the
-last week (``bot.store.stats``) and each channel's settings. Settings are changed with the slash
-commands in the channel; the view says so.
+last week (``bot.store.stats``) and each channel's settings, each with an **Edit** button, plus
+a channel picker for a channel still on the defaults. Both open the settings form
+(``bot.slack.settings_editor``), which checks who may change what; the slash commands keep
+working and show the same settings.
 
 The listener acknowledges first and publishes in the background. A retried delivery publishes
 again: ``views.publish`` replaces the whole view, so that is harmless, and it repairs a first
@@ -24,6 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.digest.schedule import Schedule
 from bot.digest.store import DigestStore
 from bot.slack.service import KeypointsService
+from bot.slack.settings_view import EDIT_ACTION, PICK_ACTION
 from bot.slack.tenancy import team_scope
 from bot.store.channels import ChannelChoices, team_channel_choices
 from bot.store.replies import RecentSummary, recent_summaries
@@ -35,11 +38,12 @@ HOME_DAYS = 7
 RECENT_SHOWN = 10
 SITES_SHOWN = 3
 CHANNELS_SHOWN = 40  # a view holds at most 100 blocks
-READ_ONLY_NOTE = (
-    "Read-only here: change a channel's settings with `/keypoints auto on|off`, "
-    "`/keypoints failures public|private`, `/keypoints min-words <n>|off` or "
-    "`/keypoints digest at HH:MM …` in the channel (`/keypoints settings` shows them)."
+SETTINGS_NOTE = (
+    "A channel's members can change its settings here (*Edit*) or with `/keypoints …` in the "
+    "channel (`/keypoints settings` shows them); where an admin made them admins-only, only "
+    "workspace admins and owners can."
 )
+PICK_PLACEHOLDER = "Set up another channel…"
 
 
 def register_home(app: AsyncApp, service: KeypointsService) -> None:
@@ -69,7 +73,7 @@ async def publish_home(
         for s in await DigestStore(engine).all_schedules()
         if s.team_id == team_id
     }
-    view = home_view(recent, stats, channels, digests)
+    view = home_view(recent, stats, channels, digests, default_bullets=service.options.bullets)
     with team_scope(team_id):
         await client.views_publish(user_id=user_id, view=view)
 
@@ -79,6 +83,8 @@ def home_view(
     stats: Stats,
     channels: Mapping[str, ChannelChoices],
     digests: Mapping[str, Schedule],
+    *,
+    default_bullets: int = 3,
 ) -> dict[str, Any]:
     """The Home view (pure: the same data gives the same view)."""
     blocks: list[dict[str, Any]] = [_header("Your recent summaries")]
@@ -91,16 +97,53 @@ def home_view(
     blocks += [{"type": "divider"}, _header("Channel settings")]
     ids = sorted(set(channels) | set(digests))
     if ids:
-        blocks += [
-            _section(_channel_line(cid, channels.get(cid), digests.get(cid)))
-            for cid in ids[:CHANNELS_SHOWN]
-        ]
+        for cid in ids[:CHANNELS_SHOWN]:
+            line = _channel_line(cid, channels.get(cid), digests.get(cid), default_bullets)
+            row = _section(line)
+            if not cid.startswith("D"):  # a direct message: its settings are set in it
+                row["accessory"] = _edit_button(cid)
+            blocks.append(row)
         if len(ids) > CHANNELS_SHOWN:
             blocks.append(_section(f"…and {len(ids) - CHANNELS_SHOWN} more channels."))
     else:
-        blocks.append(_section("Every channel has the defaults: auto mode on, failures private."))
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": READ_ONLY_NOTE}]})
+        blocks.append(
+            _section(
+                f"Every channel has the defaults: auto mode on, {default_bullets} key points, "
+                "failures private."
+            )
+        )
+    blocks.append(_channel_picker())
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": SETTINGS_NOTE}]})
     return {"type": "home", "blocks": blocks}
+
+
+def _edit_button(channel_id: str) -> dict[str, Any]:
+    return {
+        "type": "button",
+        "action_id": EDIT_ACTION,
+        "text": {"type": "plain_text", "text": "Edit", "emoji": True},
+        "value": channel_id,
+    }
+
+
+def _channel_picker() -> dict[str, Any]:
+    """Any channel (one on the defaults has no row above) opens the same form."""
+    return {
+        "type": "actions",
+        "block_id": "keypoints_home_pick",
+        "elements": [
+            {
+                "type": "conversations_select",
+                "action_id": PICK_ACTION,
+                "placeholder": {"type": "plain_text", "text": PICK_PLACEHOLDER, "emoji": True},
+                "filter": {
+                    "include": ["public", "private"],
+                    "exclude_bot_users": True,
+                    "exclude_external_shared_channels": True,
+                },
+            }
+        ],
+    }
 
 
 def _recent_line(reply: RecentSummary) -> str:
@@ -126,14 +169,19 @@ def _stats_text(stats: Stats) -> str:
     return "\n".join(lines)
 
 
-def _channel_line(channel_id: str, choices: ChannelChoices | None, digest: Schedule | None) -> str:
+def _channel_line(
+    channel_id: str, choices: ChannelChoices | None, digest: Schedule | None, default_bullets: int
+) -> str:
     c = choices or ChannelChoices()
     parts = [
         f"auto mode {'on' if c.auto else 'off'}",
+        f"{c.bullets or default_bullets} key points",
         f"failures {'public' if c.public_failures else 'private'}",
         f"min words {c.min_words}" if c.min_words else "min words off",
         f"digest {digest.describe()}" if digest else "no digest",
     ]
+    if c.admins_only:
+        parts.append("admins only")
     return f"<#{channel_id}>: " + " · ".join(parts)
 
 

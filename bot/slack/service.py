@@ -570,7 +570,7 @@ class KeypointsService:
     ) -> tuple[SlackMessage, bool]:
         """The summary of ``url`` with its buttons, or the failure line; and whether it is a
         summary. The outcome is recorded (for the buttons and ``keypoints stats``) first."""
-        bullets = request.bullets or self.options.bullets
+        bullets = request.bullets or await self.default_bullets(request.team_id, request.channel_id)
         key, cached, reason = url, False, None
         try:
             key = self.canonicalize(url)
@@ -600,6 +600,16 @@ class KeypointsService:
         except Exception:
             log.exception("could not record the outcome for %s", request.channel_id)
         return message, ok
+
+    async def default_bullets(self, team_id: str, channel_id: str) -> int:
+        """Key points for a request that names no count: the channel's choice (``/keypoints
+        bullets``, the Home tab), else the configured default. Read from memory."""
+        try:
+            chosen = (await self.channel_settings.choices(team_id, channel_id)).bullets
+        except Exception:  # the database is failing: the reply still goes out
+            log.warning("could not read the settings of %s; default bullets", channel_id)
+            chosen = None
+        return chosen or self.options.bullets
 
     async def _posted(self, reply_id: str, reply_ts: str | None) -> None:
         """The reply reached Slack: when (for the stats), and where (for its buttons)."""

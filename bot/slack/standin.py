@@ -10,7 +10,14 @@ Slack's behaviour surprises, the stand-in copies it, because that is where bots 
 - ``conversations.history`` sees top-level messages only (and thread broadcasts), newest first;
 - HTTP 429 always carries ``Retry-After``; API errors (``missing_scope``, ``not_in_channel``,
   ``channel_not_found``, ``invalid_auth``, ``account_inactive``...) are HTTP 200 with
-  ``{"ok": false, "error": ...}``; a revoked token gets ``invalid_auth`` from every method.
+  ``{"ok": false, "error": ...}``; a revoked token gets ``invalid_auth`` from every method;
+- ``views.open`` takes a ``trigger_id`` once, within 3 seconds of the click that carried it
+  (``exchanged_trigger_id`` / ``expired_trigger_id`` after that); views are checked against
+  Block Kit's limits (slack_sdk's own models) and refused with ``invalid_arguments`` and a
+  message, as Slack does; ``views.update`` with a stale ``hash`` gets ``hash_conflict``;
+- ``conversations.members`` pages through a channel's members (``cursor``/``limit``) and says
+  ``channel_not_found`` for a channel it does not know (a private one the bot is not in);
+  ``users.info`` says who is an admin or owner (``user_not_found`` for ``unknown_users``).
 
 The offline console runs the bot against it; the tests and the benchmark use it as their fake
 Slack.
@@ -28,10 +35,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.views import View
 
 BOT_USER_ID = "UKEYPOINTS"
 BOT_ID = "BKEYPOINTS"
 TEAM_ID = "TLOCAL"
+TRIGGER_SECONDS = 3.0  # how long Slack honours a trigger id
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +81,15 @@ class SlackStandIn:
     token_error: str | None = None
     reactions: set[tuple[str, str, str]] = field(default_factory=set)  # (channel, ts, name)
     admins: set[str] = field(default_factory=set)  # users.info says is_admin for these
+    owners: set[str] = field(default_factory=set)  # ... and is_owner for these
+    unknown_users: set[str] = field(default_factory=set)  # users.info: user_not_found
+    user_tz: dict[str, str] = field(default_factory=dict)  # users.info's tz (Europe/London)
+    members: dict[str, list[str]] = field(default_factory=dict)  # channel → its members
     home_views: dict[str, dict[str, Any]] = field(default_factory=dict)  # user → published view
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)  # view id → open modal
+    triggers: dict[str, float] = field(default_factory=dict)  # issued trigger id → when
+    used_triggers: set[str] = field(default_factory=set)
+    expired_triggers: set[str] = field(default_factory=set)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -151,6 +169,16 @@ class SlackStandIn:
         """From now on every call fails with ``error`` (``invalid_auth``,
         ``account_inactive``, ``token_revoked``), as after an uninstall; ``None`` restores."""
         self.token_error = error
+
+    def issue_trigger(self) -> str:
+        """A trigger id as Slack puts in a click's payload, valid for ``TRIGGER_SECONDS``."""
+        trigger = f"{next(self._ts)}.{int(time.time())}.{len(self.triggers):08x}"
+        self.triggers[trigger] = time.monotonic()
+        return trigger
+
+    def expire_trigger(self, trigger: str) -> None:
+        """The trigger's 3 seconds are over (without waiting for them)."""
+        self.expired_triggers.add(trigger)
 
     def add_message(self, channel: str, message: Mapping[str, Any]) -> None:
         """Seed a message (as users' messages exist in Slack) for ``conversations.replies``."""
@@ -304,16 +332,32 @@ class SlackStandIn:
                 return {"ok": False, "error": "no_reaction"}
             return {"ok": True}
         if method == "users.info":
+            user = str(args.get("user") or "")
+            if not user or user in self.unknown_users:
+                return {"ok": False, "error": "user_not_found"}
+            owner = user in self.owners
             return {
                 "ok": True,
                 "user": {
-                    "id": args.get("user"),
-                    "tz": "Europe/London",
+                    "id": user,
+                    "team_id": TEAM_ID,
+                    "deleted": False,
+                    "tz": self.user_tz.get(user, "Europe/London"),
                     "tz_offset": 0,
-                    "is_admin": args.get("user") in self.admins,
-                    "is_owner": False,
+                    "is_admin": user in self.admins or owner,  # Slack: owners are admins too
+                    "is_owner": owner,
+                    "is_primary_owner": False,
+                    "is_restricted": False,
+                    "is_ultra_restricted": False,
+                    "is_bot": False,
                 },
             }
+        if method == "conversations.members":
+            return self._members(args)
+        if method == "views.open":
+            return self._open_view(args)
+        if method == "views.update":
+            return self._update_view(args)
         if method == "oauth.v2.access":  # the install: a bot token for ``oauth_team``
             return {
                 "ok": True,
@@ -333,16 +377,94 @@ class SlackStandIn:
             return {"ok": True, "url": f"ws://{self.host}:{self.port}/socket"}
         return {"ok": True}
 
+    def _members(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """``conversations.members``: one page of ``limit`` (100 by default, at most 1000)
+        from ``cursor``; ``next_cursor`` empty on the last page."""
+        channel = str(args.get("channel") or "")
+        if channel not in self.members:
+            return {"ok": False, "error": "channel_not_found"}
+        limit = max(1, min(int(args.get("limit") or 100), 1000))
+        cursor = str(args.get("cursor") or "")
+        start = int(cursor.removeprefix("m:")) if cursor.startswith("m:") else 0
+        everyone = self.members[channel]
+        page = everyone[start : start + limit]
+        more = start + limit < len(everyone)
+        return {
+            "ok": True,
+            "members": page,
+            "response_metadata": {"next_cursor": f"m:{start + limit}" if more else ""},
+        }
+
+    def _open_view(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """``views.open``: a modal, with a trigger id used at most once and within 3 s."""
+        trigger = str(args.get("trigger_id") or "")
+        view = _json_arg(args.get("view"))
+        if not trigger or not isinstance(view, dict):
+            return {"ok": False, "error": "invalid_arguments"}
+        if trigger in self.used_triggers:
+            return {"ok": False, "error": "exchanged_trigger_id"}
+        issued = self.triggers.get(trigger)
+        if trigger in self.expired_triggers or (
+            issued is not None and time.monotonic() - issued > TRIGGER_SECONDS
+        ):
+            return {"ok": False, "error": "expired_trigger_id"}
+        if view.get("type") != "modal":
+            return _invalid("view.type must be modal")
+        problem = view_problem(view)
+        if problem is not None:
+            return _invalid(problem)
+        self.used_triggers.add(trigger)
+        view_id = f"V{next(self._ts):09d}"
+        opened = self._view_record(view, view_id)
+        self.views[view_id] = opened
+        return {"ok": True, "view": opened}
+
+    def _update_view(self, args: Mapping[str, Any]) -> dict[str, Any]:
+        """``views.update`` of an open modal by ``view_id``; a stale ``hash`` is refused."""
+        view = _json_arg(args.get("view"))
+        view_id = str(args.get("view_id") or "")
+        if not isinstance(view, dict) or not view_id:
+            return {"ok": False, "error": "invalid_arguments"}
+        current = self.views.get(view_id)
+        if current is None:
+            return {"ok": False, "error": "not_found"}
+        if args.get("hash") and args["hash"] != current["hash"]:
+            return {"ok": False, "error": "hash_conflict"}
+        problem = view_problem(view)
+        if problem is not None:
+            return _invalid(problem)
+        self.views[view_id] = self._view_record(view, view_id)
+        return {"ok": True, "view": self.views[view_id]}
+
+    def _view_record(self, view: Mapping[str, Any], view_id: str) -> dict[str, Any]:
+        """A view as Slack answers (and later sends it back in ``view_submission``)."""
+        return {
+            **{k: v for k, v in view.items() if k != "blocks"},
+            "id": view_id,
+            "team_id": TEAM_ID,
+            "blocks": _blocks(view.get("blocks") or []),
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "external_id": view.get("external_id", ""),
+            "state": {"values": {}},
+            "hash": f"{int(time.time())}.{next(self._ts):08d}",
+            "root_view_id": view_id,
+            "previous_view_id": None,
+            "app_id": "AKEYPOINTS",
+            "bot_id": BOT_ID,
+        }
+
     def _publish(self, args: Mapping[str, Any]) -> dict[str, Any]:
         """``views.publish`` as Slack does it: a ``home`` view for one user replaces the last
         one; the view keeps its id per user, with a new ``hash`` each time."""
-        view, user = args.get("view"), str(args.get("user_id") or "")
-        if isinstance(view, str):
-            view = json.loads(view)
+        view, user = _json_arg(args.get("view")), str(args.get("user_id") or "")
         if not user:
             return {"ok": False, "error": "invalid_arguments"}
         if not isinstance(view, dict) or view.get("type") != "home":
             return {"ok": False, "error": "invalid_arguments"}
+        problem = view_problem(view)
+        if problem is not None:
+            return _invalid(problem)
         old = self.home_views.get(user)
         published = {
             "id": old["id"] if old else f"V{len(self.home_views) + 1:08d}",
@@ -424,6 +546,47 @@ class SlackStandIn:
         )
         limit = int(args.get("limit") or 100)
         return {"ok": True, "messages": top[:limit], "has_more": len(top) > limit}
+
+
+def view_problem(view: Mapping[str, Any]) -> str | None:
+    """What Slack would refuse in ``view`` (None: nothing), by slack_sdk's Block Kit models:
+    title and button lengths, at most 100 blocks, an input needs a submit button, and so on.
+    A field the models do not know is refused too (it would be a typo)."""
+    payload = {**view, "blocks": _blocks(view.get("blocks") or [])}
+    try:
+        model = View(**payload)
+        model.validate_json()
+        rebuilt = model.to_dict()["blocks"]  # validates each block and element too
+    except (SlackObjectFormationError, TypeError, ValueError, KeyError) as exc:
+        return str(exc) or type(exc).__name__
+    inputs = any(b.get("type") == "input" for b in payload["blocks"])
+    if view.get("type") == "modal" and inputs and not view.get("submit"):
+        return "a modal with input blocks needs a submit button"
+    ids = [b["block_id"] for b in payload["blocks"] if b.get("block_id")]
+    if len(ids) != len(set(ids)):
+        return "block_id values must be unique"
+    if rebuilt != payload["blocks"]:
+        return "a block has a field Block Kit does not know"
+    return None
+
+
+def _invalid(message: str) -> dict[str, Any]:
+    """Slack's answer to a view it refuses."""
+    return {
+        "ok": False,
+        "error": "invalid_arguments",
+        "response_metadata": {"messages": [f"[ERROR] {message}"]},
+    }
+
+
+def _json_arg(value: Any) -> Any:
+    """An argument a form body carries as JSON text, a JSON body as is."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    return value
 
 
 def _blocks(value: Any) -> list[Any]:

@@ -1,7 +1,8 @@
 """Per-channel settings: whether links are summarised automatically (on unless turned off),
 whether auto mode's failures are shown to the channel (off: only the poster sees them), the
-shortest article auto mode answers, and the sites it never / always answers; and the people
-who opted out of auto mode (``bot.store.filters`` has those two tables).
+shortest article auto mode answers, the sites it never / always answers, the default number
+of key points, and whether only workspace admins may change these; and the people who opted
+out of auto mode (``bot.store.filters`` has those two tables).
 
 Every write also bumps the one-row ``slack_settings_version`` in the same transaction
 (``bump_version``), so each replica's in-memory copy (``bot.slack.channel_cache``) sees a
@@ -11,7 +12,9 @@ setting's writer must call ``bump_version(conn)`` too.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy import Boolean, Float, Integer, String, delete, false, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -30,6 +33,8 @@ from bot.store.filters import (
 )
 
 AUTO_DEFAULT = True
+CHANNEL_BULLETS = (3, 4, 5)  # the default counts a channel may choose
+MAX_MIN_WORDS = 10_000  # the largest minimum article length a channel may set
 
 
 class ChannelSettings(Base):
@@ -44,6 +49,10 @@ class ChannelSettings(Base):
     public_failures: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Auto mode: an article with fewer words gets no key points (0: no minimum).
     min_words: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Key points when a request names no count (NULL: the deployment's KEYPOINTS_BULLETS).
+    bullets: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Only workspace admins and owners may change this channel's settings (else: its members).
+    admins_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SettingsVersion(Base):
@@ -80,6 +89,29 @@ class ChannelChoices:
     public_failures: bool = False  # auto mode's failures in the thread for all, not ephemeral
     min_words: int = 0  # auto mode: shorter articles get no key points (0: no minimum)
     sites: SiteRules = field(default_factory=SiteRules)  # sites never / always answered
+    bullets: int | None = None  # key points when none are asked for (None: the deployment's)
+    admins_only: bool = False  # only workspace admins/owners may change these settings
+
+
+_COLUMNS = (
+    ChannelSettings.auto,
+    ChannelSettings.public_failures,
+    ChannelSettings.min_words,
+    ChannelSettings.bullets,
+    ChannelSettings.admins_only,
+)
+
+
+def _choices(row: Sequence[Any]) -> ChannelChoices:
+    """A row of ``_COLUMNS`` (site rules are read separately)."""
+    auto, public, words, bullets, admins_only = row
+    return ChannelChoices(
+        auto=bool(auto),
+        public_failures=bool(public),
+        min_words=int(words or 0),
+        bullets=None if bullets is None else int(bullets),
+        admins_only=bool(admins_only),
+    )
 
 
 async def channel_choices(engine: AsyncEngine, team_id: str, channel_id: str) -> ChannelChoices:
@@ -93,14 +125,10 @@ async def team_channel_choices(engine: AsyncEngine, team_id: str) -> dict[str, C
     """The workspace's channels that changed a setting, by channel id (site rules left out:
     the App Home lists only the per-channel switches)."""
     c = ChannelSettings
-    stmt = (
-        select(c.channel_id, c.auto, c.public_failures, c.min_words)
-        .where(c.team_id == team_id)
-        .order_by(c.channel_id)
-    )
+    stmt = select(c.channel_id, *_COLUMNS).where(c.team_id == team_id).order_by(c.channel_id)
     async with engine.connect() as conn:
         rows = (await conn.execute(stmt)).all()
-    return {r[0]: ChannelChoices(bool(r[1]), bool(r[2]), int(r[3] or 0)) for r in rows}
+    return {r[0]: _choices(r[1:]) for r in rows}
 
 
 async def all_channel_choices(
@@ -120,13 +148,7 @@ async def _read_settings(
     version = (
         await conn.execute(select(SettingsVersion.version).where(SettingsVersion.id == 1))
     ).scalar_one_or_none()
-    settings = select(
-        ChannelSettings.team_id,
-        ChannelSettings.channel_id,
-        ChannelSettings.auto,
-        ChannelSettings.public_failures,
-        ChannelSettings.min_words,
-    )
+    settings = select(ChannelSettings.team_id, ChannelSettings.channel_id, *_COLUMNS)
     sites = select(ChannelSite.team_id, ChannelSite.channel_id, ChannelSite.host, ChannelSite.rule)
     if team_id is not None:
         settings = settings.where(
@@ -136,10 +158,7 @@ async def _read_settings(
     rules: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for r in await conn.execute(sites):
         rules.setdefault((r[0], r[1]), []).append((r[2], r[3]))
-    snapshot = {
-        (r[0], r[1]): ChannelChoices(bool(r[2]), bool(r[3]), int(r[4] or 0))
-        for r in await conn.execute(settings)
-    }
+    snapshot = {(r[0], r[1]): _choices(r[2:]) for r in await conn.execute(settings)}
     for key, listed in rules.items():  # a channel may have rules and no settings row
         found = snapshot.get(key, ChannelChoices())
         snapshot[key] = replace(found, sites=SiteRules(tuple(sorted(listed))))
@@ -176,6 +195,50 @@ async def _set_channel(
         )
         await conn.execute(stmt)
         await bump_version(conn)
+
+
+async def set_bullets(
+    engine: AsyncEngine, team_id: str, channel_id: str, bullets: int | None, *, now: float
+) -> None:
+    """Key points for requests here that name no count (one of ``CHANNEL_BULLETS``; None:
+    back to the deployment's default)."""
+    assert bullets is None or bullets in CHANNEL_BULLETS
+    await _set_channel(engine, team_id, channel_id, now, bullets=bullets)
+
+
+async def set_admins_only(
+    engine: AsyncEngine, team_id: str, channel_id: str, admins_only: bool, *, now: float
+) -> None:
+    """Whether only workspace admins and owners may change the channel's settings (the
+    caller checked that the person asking is one)."""
+    await _set_channel(engine, team_id, channel_id, now, admins_only=admins_only)
+
+
+async def save_channel_settings(
+    engine: AsyncEngine,
+    team_id: str,
+    channel_id: str,
+    *,
+    now: float,
+    auto: bool,
+    public_failures: bool,
+    min_words: int,
+    bullets: int | None,
+    admins_only: bool | None = None,
+) -> None:
+    """Several switches at once (the App Home's form), in one transaction with one version
+    bump: the same row the single-setting writers (the slash commands) write. ``admins_only``
+    None leaves it as it is."""
+    assert bullets is None or bullets in CHANNEL_BULLETS
+    values: dict[str, object] = {
+        "auto": auto,
+        "public_failures": public_failures,
+        "min_words": min_words,
+        "bullets": bullets,
+    }
+    if admins_only is not None:
+        values["admins_only"] = admins_only
+    await _set_channel(engine, team_id, channel_id, now, **values)
 
 
 async def auto_enabled(engine: AsyncEngine, team_id: str, channel_id: str) -> bool:

@@ -26,9 +26,12 @@ __all__ = [
     "SlackStandIn",
     "block_actions",
     "event_callback",
+    "home_action",
     "link_message",
     "send_signed",
     "signed_headers",
+    "submission_state",
+    "view_submission",
 ]
 
 _ids = itertools.count(1)
@@ -202,3 +205,127 @@ def block_actions(
         ],
     }
     return {"payload": json.dumps(payload)}
+
+
+def home_action(
+    home: dict[str, Any],
+    action_id: str,
+    *,
+    user: str,
+    trigger_id: str,
+    value: str | None = None,
+    selected_conversation: str | None = None,
+) -> dict[str, str]:
+    """The form body of a click in the Home tab ``home`` (the view as published): a button's
+    ``value`` or a conversations_select's ``selected_conversation``. No channel, no
+    response_url: Slack sends neither for a view."""
+    block, element = _find(home, action_id, value)
+    action: dict[str, Any] = {
+        "type": element["type"],
+        "action_id": action_id,
+        "block_id": block.get("block_id", "b"),
+        "action_ts": f"{time.time():.6f}",
+    }
+    if element["type"] == "button":
+        action["value"] = element.get("value")
+        action["text"] = element["text"]
+    else:
+        action["selected_conversation"] = selected_conversation
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID},
+        "api_app_id": "AKEYPOINTS",
+        "token": "legacy",
+        "container": {"type": "view", "view_id": home.get("id", "VHOME")},
+        "trigger_id": trigger_id,
+        "team": {"id": TEAM_ID, "domain": "local"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "view": home,
+        "actions": [action],
+    }
+    return {"payload": json.dumps(payload)}
+
+
+def submission_state(view: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """``view.state.values`` as Slack fills it on submit: every input block with its element's
+    initial value, unless ``changes`` gives the block a new one (an option's value for radio
+    buttons and selects, a list of values for checkboxes, text for the others; None clears)."""
+    values: dict[str, Any] = {}
+    for block in view["blocks"]:
+        if block.get("type") != "input":
+            continue
+        element, block_id = block["element"], block["block_id"]
+        kind = element["type"]
+        new = changes.get(block_id, ...)
+        if kind in ("radio_buttons", "static_select"):
+            if new is ...:
+                chosen = element.get("initial_option")
+            else:
+                chosen = next((o for o in element["options"] if o["value"] == new), None)
+                assert new is None or chosen is not None, f"{block_id} has no option {new!r}"
+            state: dict[str, Any] = {"type": kind, "selected_option": chosen}
+        elif kind == "checkboxes":
+            if new is ...:
+                picked = element.get("initial_options") or []
+            else:
+                picked = [o for o in element["options"] if o["value"] in new]
+            state = {"type": kind, "selected_options": picked}
+        elif kind == "timepicker":
+            state = {
+                "type": kind,
+                "selected_time": element.get("initial_time") if new is ... else new,
+            }
+        else:  # plain_text_input, number_input
+            state = {"type": kind, "value": element.get("initial_value") if new is ... else new}
+        values[block_id] = {element["action_id"]: state}
+    unknown = set(changes) - set(values)
+    assert not unknown, f"no input blocks {unknown}"
+    return values
+
+
+def view_submission(
+    view: dict[str, Any],
+    changes: dict[str, Any] | None = None,
+    *,
+    user: str = "U1",
+    state: dict[str, Any] | None = None,
+) -> dict[str, str]:
+    """The form body Slack sends when ``user`` presses the submit button of ``view`` (the view
+    as ``views.open`` answered it), the fields changed as ``changes`` says (or ``state`` as
+    given)."""
+    values = state if state is not None else submission_state(view, changes or {})
+    submitted = {**view, "state": {"values": values}}
+    payload = {
+        "type": "view_submission",
+        "team": {"id": TEAM_ID, "domain": "local"},
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM_ID},
+        "api_app_id": "AKEYPOINTS",
+        "token": "legacy",
+        "trigger_id": f"{next(_ids)}.{int(time.time())}.sub",
+        "view": submitted,
+        "response_urls": [],
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+    return {"payload": json.dumps(payload)}
+
+
+def _elements(view: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(block, element) for every interactive element of ``view``."""
+    found = []
+    for block in view["blocks"]:
+        for e in [block.get("accessory"), block.get("element"), *block.get("elements", [])]:
+            if isinstance(e, dict) and e.get("action_id"):
+                found.append((block, e))
+    return found
+
+
+def _find(view: dict[str, Any], action_id: str, value: str | None) -> tuple[dict[str, Any], ...]:
+    """The (block, element) with ``action_id`` (and, for buttons, ``value`` when given)."""
+    for block, element in _elements(view):
+        if element["action_id"] == action_id and (
+            value is None or element["type"] != "button" or element.get("value") == value
+        ):
+            return block, element
+    raise AssertionError(f"no element {action_id} ({value}) in the view")
