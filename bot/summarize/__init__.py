@@ -30,6 +30,7 @@ from bot.summarize.standalone import (
 )
 from bot.summarize.sumy_methods import SUMY_METHODS, rank_with_sumy
 from bot.text import (
+    addresses_reader,
     is_bare_quotation,
     leans_on_context,
     looks_like_caption,
@@ -52,6 +53,7 @@ def _rank_default(candidates: list[Candidate], budget: int, article: Article) ->
     lengths = [word_units(c.words) for c in candidates]
     # Chinese and Japanese are compared by character bigrams (``ranking_words``)
     terms = candidates
+    english = (article.language or "en")[:2].lower() == "en"  # "you" is an English word
     if (article.language or "")[:2] in CHARACTER_LANGUAGES:
         terms = [replace(c, words=ranking_words(c.words, article.language)) for c in candidates]
     return default.rank(
@@ -64,6 +66,7 @@ def _rank_default(candidates: list[Candidate], budget: int, article: Article) ->
         refers_back=refers_back,
         is_bare_quotation=is_bare_quotation,
         lengths=lengths,
+        addresses_reader=addresses_reader if english else lambda _: False,
     )
 
 

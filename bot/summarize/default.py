@@ -6,7 +6,8 @@ Pure centrality (LexRank, TextRank) loses to it. Here each sentence gets
     score = prior(position) × (1 + CENTRALITY_WEIGHT · forward centrality
                                  + TITLE_WEIGHT · similarity to the title)
                             × off-story factor (with a title: unlike headline and lede)
-                            × length factor × readability (captions, dangling openings)
+                            × length factor × readability (captions, dangling openings,
+                                                           sentences that speak to the reader)
 
 and the best are taken greedily, skipping those that repeat one already taken: by tf·idf
 cosine, or by stating the same fact in other words (the same names and numbers and many of
@@ -36,6 +37,8 @@ PREFERRED_WORDS = (10, 25)  # sentence lengths that read best as a bullet; other
 LENGTH_DAMPING = 0.02  # score lost per word outside PREFERRED_WORDS
 CAPTION_PENALTY = 0.5  # likely photo captions are kept but ranked down
 DANGLING_PENALTY = 0.5  # so are sentences opening "Which ...", "That said, ..."
+# and those that speak to the reader ("You might have seen ..."): a hook, seldom a key fact
+READER_PENALTY = 0.7
 # "He said ...", a quotation alone: taken only right after the sentence it leans on (0: never
 # without it); the reader cannot see what "he" is, or who speaks, otherwise.
 REFERS_BACK_PENALTY = 0.0
@@ -144,6 +147,7 @@ def rank(
     refers_back: Callable[[str], bool] = lambda _: False,
     is_bare_quotation: Callable[[str], bool] = lambda _: False,
     lengths: Sequence[float] | None = None,
+    addresses_reader: Callable[[str], bool] = lambda _: False,
 ) -> list[int]:
     """Indices into ``candidates`` of the chosen bullets, in article order. ``lengths`` are
     the sentences' lengths in words when their ``words`` are not words (character n-grams)."""
@@ -174,8 +178,10 @@ def rank(
         if not candidate.eligible:
             continue
         text = candidate.text
-        readability[index] = (CAPTION_PENALTY if is_caption(text) else 1.0) * (
-            DANGLING_PENALTY if leans_on_context(text) else 1.0
+        readability[index] = (
+            (CAPTION_PENALTY if is_caption(text) else 1.0)
+            * (DANGLING_PENALTY if leans_on_context(text) else 1.0)
+            * (READER_PENALTY if addresses_reader(text) else 1.0)
         )
         if candidate.position == 0:
             continue  # the article's first sentence has nothing before it to lean on
@@ -185,7 +191,21 @@ def rank(
             without_previous[index] = REFERS_BACK_PENALTY
     score = prior * salience * _length_factor(lengths_array) * readability
     score[~eligible] = -np.inf
+    return select(candidates, score, sentences, without_previous, budget, normalise)
 
+
+def select(
+    candidates: Sequence[Candidate],
+    score: FloatArray,
+    sentences: FloatArray,
+    without_previous: FloatArray,
+    budget: int,
+    normalise: Callable[[str], str | None],
+) -> list[int]:
+    """The greedy choice: the best-scoring sentences (``-inf``: never), skipping one that
+    repeats a chosen one, and one whose ``without_previous`` factor is 0 unless the sentence
+    before it is chosen. ``sentences`` are the unit tf·idf rows; returns article order."""
+    score = score.copy()
     chosen: list[int] = []
     chosen_facts: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
     taken = np.zeros(len(candidates), dtype=bool)

@@ -12,6 +12,10 @@ Such a sentence reads well right after the sentence it refers to, so the summari
 ranks it down when that sentence is not also a bullet.
 
 ("But" and "And" ledes are left alone: news stories use them to bring in a new fact.)
+
+``addresses_reader``: outside quotation marks it speaks to the reader ("You might have seen
+...", "If you're like me ..."): a feature's hook, a tip or an advert, seldom a fact of the
+story. English only; the summariser ranks such a sentence down, it does not drop it.
 """
 
 from __future__ import annotations
@@ -57,6 +61,12 @@ _THIN_OPENERS = frozenset(
     }
 )
 _CAPITALISED = re.compile(r"(?:^|\s)\W*[A-Z]")
+_SECOND_PERSON = re.compile(
+    r"(?<![-‐])\b(?:you|your|yours|yourself|yourselves)(?:[’']\w+)?\b", re.IGNORECASE
+)
+# Quoted speech: double quotes, or single quotes opened before a word and closed after one
+# (apostrophes inside words, "can't", "Locke's", do not end the span).
+_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]|(?<!\w)['‘](?:[^'‘’]|(?<=\w)['’](?=\w))*['’](?!\w)")
 
 
 def _is_thin(sentence: str) -> bool:
@@ -86,6 +96,13 @@ def leans_on_context(sentence: str) -> bool:
 def is_bare_quotation(sentence: str) -> bool:
     """Whether the sentence is nothing but a quotation, its speaker named elsewhere."""
     return _BARE_QUOTATION.match(sentence) is not None
+
+
+def addresses_reader(sentence: str) -> bool:
+    """Whether the sentence speaks to the reader: "you" outside quotation marks (English)."""
+    if _SECOND_PERSON.search(sentence) is None:
+        return False
+    return _SECOND_PERSON.search(_QUOTED.sub(" ", sentence)) is not None
 
 
 def refers_back(sentence: str) -> bool:
