@@ -2,13 +2,15 @@
 
     .venv/bin/python bench/bench_extraction.py            # all pages
     .venv/bin/python bench/bench_extraction.py --limit 20 # a quick run
+    .venv/bin/python bench/bench_extraction.py --losers 15  # and the pages we lose most on
 
 Data: ``../shared/data/extraction`` (scrapinghub article-extraction-benchmark subset; see its
 README), scored with the upstream metric (``bench/metrics.py``); and, when present,
 ``../shared/data/extraction-trafilatura`` (trafilatura's own 990-page evaluation set), scored
 with its must-contain / must-not-contain snippets (``bench/snippets.py``). Per set we report
 F1, precision, recall, must-not-contain violations (snippet set) and catastrophic pages: ours
-below F1 0.3 where trafilatura's default is above 0.8. Extractors:
+below F1 0.3 where trafilatura's default is above 0.8; for the snippet set also F1 by the pages'
+declared language, ours beside trafilatura's. Extractors:
 
 * ``keypoints`` – ``bot.extract.extract`` (paragraphs joined by blank lines);
 * ``trafilatura`` – ``trafilatura.extract(html)``, default settings (the speed reference);
@@ -31,9 +33,11 @@ import gc
 import gzip
 import json
 import os
+import re
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -238,12 +242,40 @@ def run_set(pages: list[Page], snippets: bool) -> dict[str, Any]:
         else:
             summary[name] = asdict(aggregate(scores[name]))
         summary[name]["catastrophic"] = catastrophic(name, per_page)
-    return {
+    result: dict[str, Any] = {
         "pages": len(pages),
         "scores": summary,
         "timing": timing_stats(walls, cpus),
         "per_page_f1": per_page,
     }
+    if snippets:
+        languages = [page_language(html) for _, _, html, _ in pages]
+        result["f1_by_language"] = by_language(languages, counts)
+    return result
+
+
+_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([a-zA-Z]{2,3})", re.IGNORECASE)
+
+
+def page_language(html: str) -> str:
+    """The page's declared language (``<html lang>``, lower-cased), "?" when it has none."""
+    match = _LANG.search(html, 0, 20_000)
+    return match.group(1).lower() if match else "?"
+
+
+def by_language(
+    languages: list[str], counts: dict[str, list[SnippetCounts]], top: int = 6
+) -> dict[str, dict[str, float]]:
+    """Snippet F1 of ours and trafilatura's default for the ``top`` most common languages (so
+    that a rule that helps one language is seen hurting another)."""
+    result: dict[str, dict[str, float]] = {}
+    for language, pages in Counter(languages).most_common(top):
+        chosen = [i for i, lang in enumerate(languages) if lang == language]
+        result[language] = {"pages": pages} | {
+            name: round(total(counts[name][i] for i in chosen).f1, 3)
+            for name in ("keypoints", "trafilatura")
+        }
+    return result
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -281,8 +313,38 @@ def markdown(result: dict[str, Any]) -> str:
                 else "– | – | –"
             )
             lines.append(f"| {name} | {quality} | {speed} |")
+        if "f1_by_language" in one:
+            lines.append("")
+            lines.append(
+                "F1 by language (ours / trafilatura): "
+                + ", ".join(
+                    f"{lang} ({v['pages']:.0f}) {v['keypoints']:.3f} / {v['trafilatura']:.3f}"
+                    for lang, v in one["f1_by_language"].items()
+                )
+            )
         lines.append("")
     return "\n".join(lines)
+
+
+def losers(result: dict[str, Any], n: int) -> str:
+    """Per set: the catastrophic pages, then the ``n`` pages where we trail trafilatura's
+    default most (page id, our F1, trafilatura's), to look at one by one."""
+    lines: list[str] = []
+    for set_name, one in result.items():
+        per_page = one["per_page_f1"]
+        worst = sorted(per_page.items(), key=lambda kv: kv[1]["keypoints"] - kv[1]["trafilatura"])
+        bad = [page for page, f1 in per_page.items() if _is_catastrophic(f1)]
+        lines.append(f"{set_name}: catastrophic {len(bad)}: {', '.join(bad) or '-'}")
+        for page, f1 in worst[:n]:
+            if f1["keypoints"] >= f1["trafilatura"]:
+                break
+            ours, theirs = f1["keypoints"], f1["trafilatura"]
+            lines.append(f"  {page}  ours {ours:.3f}  trafilatura {theirs:.3f}")
+    return "\n".join(lines)
+
+
+def _is_catastrophic(f1: dict[str, float]) -> bool:
+    return f1["keypoints"] < CATASTROPHIC_F1 and f1["trafilatura"] > GOOD_F1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -293,12 +355,21 @@ def main(argv: list[str] | None = None) -> int:
         "--snippet-data", type=Path, default=SNIPPET_DATA, help="trafilatura evaluation set"
     )
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file")
+    parser.add_argument(
+        "--losers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also list the catastrophic pages and the N pages where we trail trafilatura most",
+    )
     args = parser.parse_args(argv)
     if not (args.data / "ground-truth.json").exists():
         print(f"benchmark data not found at {args.data}", file=sys.stderr)
         return 2
     result = run(args.data, args.limit, args.snippet_data)
     print(markdown(result))
+    if args.losers:
+        print(losers(result, args.losers))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2), encoding="utf-8")
     print(f"\nwrote {args.output}")

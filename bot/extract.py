@@ -1,13 +1,18 @@
 """Article extraction: an HTML page (``str``) and its URL → ``Article``.
 
-The page is parsed once. Metadata and page signals are read from the pristine tree, then
-trafilatura extracts the body in its fast mode (no built-in fallback, no comments): its
-fallback runs a second extractor on every page, which costs more than it gains. Our own
-cleanup removes the repeated headline and boilerplate runs, and readability is asked for a
-second opinion only on the few pages where a cheap signal says trafilatura failed (see
-``bot.extraction.second_opinion``); when that signal says fast mode took the wrong block (a
-menu, a list of links), trafilatura's full path is tried first. On both extraction benchmarks
-this is compared with ``trafilatura.extract`` with default settings
+The page is parsed once, and every stage reads that one tree (trafilatura and readability each
+work on their own copy of it, far cheaper than a new parse). Metadata and page signals are read
+from the pristine tree, then trafilatura extracts the body in its fast mode (no built-in
+fallback, no comments): its fallback runs a second extractor on every page, which costs more
+than it gains. Our own cleanup removes the repeated headline and boilerplate runs, and
+readability is asked for a second opinion only on the few pages where a cheap signal says
+trafilatura failed (see ``bot.extraction.second_opinion``); when that signal says fast mode
+took the wrong block (a menu, a list of links) or that a short result may go on, trafilatura's
+full path is tried first. Last, a gallery of captioned photos about something else, appended
+after the story, is cut (``bot.extraction.gallery``), and the lead the page declares, set apart
+above the body, is put back in front (``bot.extraction.lead``); a page that is only a list of
+annotated links keeps it (``bot.extraction.cleanup.link_roundup``). On both extraction
+benchmarks this is compared with ``trafilatura.extract`` with default settings
 (``bench/bench_extraction.py``; figures in the README).
 """
 
@@ -19,14 +24,17 @@ import trafilatura
 from lxml.html import HtmlElement
 
 from bot.extraction.blocks import Block, from_trafilatura, total_words
-from bot.extraction.cleanup import strip_headline, trim_boilerplate
+from bot.extraction.cleanup import link_roundup, strip_headline, trim_boilerplate
+from bot.extraction.gallery import gallery_texts, may_end_in_gallery, without_gallery
 from bot.extraction.key_points import read_key_points, without_key_points
+from bot.extraction.lead import with_lead
 from bot.extraction.metadata import PageMetadata, read_metadata
 from bot.extraction.page import PageSignals, parse_html
 from bot.extraction.second_opinion import (
     AGREE,
     TOO_SHORT_WORDS,
     doubt,
+    extends,
     readability_blocks,
     support,
     vote,
@@ -46,7 +54,10 @@ WRONG_BLOCK_REASONS = frozenset({"links", "list"})
 
 
 def _trafilatura_blocks(tree: HtmlElement, url: str | None, fast: bool = True) -> list[Block]:
-    """trafilatura's main-text blocks of ``tree`` (which it may prune); [] if it fails."""
+    """trafilatura's main-text blocks of ``tree``; [] if it fails. ``tree`` stays as it is:
+    trafilatura works on its own copy of a tree it is given (``tests/test_extraction_speed``
+    checks it), so the second opinions below read the same tree again instead of a new parse.
+    """
     try:
         document = trafilatura.bare_extraction(
             tree,
@@ -54,6 +65,7 @@ def _trafilatura_blocks(tree: HtmlElement, url: str | None, fast: bool = True) -
             fast=fast,  # True: skip trafilatura's own readability/justext comparison
             include_comments=False,  # reader comments are not the article
             with_metadata=False,  # read separately, far cheaper (bot.extraction.metadata)
+            output_format="txt",  # only the body tree is read: skip flattening it to text
         )
     except Exception:  # odd markup must end in NoArticle (or readability's try), not a crash
         log.warning("trafilatura failed on %s", url, exc_info=True)
@@ -62,13 +74,10 @@ def _trafilatura_blocks(tree: HtmlElement, url: str | None, fast: bool = True) -
 
 
 def _fuller_blocks(
-    html: str, url: str | None, metadata: PageMetadata, page: PageSignals
+    tree: HtmlElement, url: str | None, metadata: PageMetadata, page: PageSignals
 ) -> list[Block]:
     """trafilatura's full path (fast mode plus its own comparison with its readability and
-    jusText ports) on a fresh parse, cleaned like the fast result."""
-    tree = parse_html(html)
-    if tree is None:
-        return []
+    jusText ports) on the page's tree, cleaned like the fast result."""
     blocks = _trafilatura_blocks(tree, url, fast=False)
     return trim_boilerplate(strip_headline(blocks, metadata.title_variants), page.links)
 
@@ -95,19 +104,26 @@ def _read_page(html: str, url: str | None) -> tuple[list[Block], PageMetadata, t
     metadata = read_metadata(tree, url)
     page = PageSignals.read(tree)
     key_points = read_key_points(tree)
-    # trafilatura may prune the tree it is given: everything above reads it first
-    blocks = _trafilatura_blocks(tree, url)
-    blocks = trim_boilerplate(strip_headline(blocks, metadata.title_variants), page.links)
+    fast = strip_headline(_trafilatura_blocks(tree, url), metadata.title_variants)
+    blocks = trim_boilerplate(fast, page.links)
     reason = doubt(blocks, page)
     if reason in WRONG_BLOCK_REASONS:
-        fuller = _fuller_blocks(html, url, metadata, page)
+        fuller = _fuller_blocks(tree, url, metadata, page)
         if total_words(fuller) >= TOO_SHORT_WORDS and not wrong_block(fuller, page):
             # the same part of the page, shortened: ours was a real list; else the article
             blocks = fuller if _other_block(fuller, blocks) else blocks
+    elif reason == "short":
+        fuller = _fuller_blocks(tree, url, metadata, page)
+        blocks = fuller if extends(fuller, blocks) else blocks
     elif reason:
-        theirs = readability_blocks(html)
+        theirs = readability_blocks(tree)
         theirs = trim_boilerplate(strip_headline(theirs, metadata.title_variants), page.links)
         blocks = vote(blocks, theirs)
+    if not blocks and link_roundup(fast, page.links):
+        blocks = fast  # the page is a list of annotated links, and nothing else
+    if may_end_in_gallery(blocks):
+        blocks = without_gallery(blocks, gallery_texts(tree))
+    blocks = with_lead(blocks, tree, metadata.descriptions, page.links)
     return without_key_points(blocks, key_points), metadata, key_points
 
 

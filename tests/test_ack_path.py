@@ -104,5 +104,5 @@ async def test_background_work_waits_for_requests_in_flight() -> None:
     await task
     assert order == ["ack", "background"]
     with priority.serving():  # a request that never ends does not starve the background
-        async with asyncio.timeout(1.0):
+        async with asyncio.timeout(30):  # generous: only a wait without end fails it
             await priority.wait_idle(limit=0.05)

@@ -16,7 +16,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "cli"
 
 def run_cli(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, timeout=60
+        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, timeout=300
     )
 
 

@@ -31,7 +31,7 @@ def run_cli(
         input=stdin.decode(),
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,
         cwd=cwd,
         env={**clean, **env},
     )
@@ -72,7 +72,7 @@ def test_help_does_not_import_the_pipeline_or_the_database(args: list[str]) -> N
         f"print([m for m in {HEAVY_MODULES!r} if m in sys.modules], file=sys.stderr)"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
     )
     assert result.stderr.strip().splitlines()[-1] == "[]", result.stderr
 
@@ -244,7 +244,7 @@ def test_closed_stdout_exits_141_quietly(args: list[str], stdin: bytes) -> None:
             input=stdin,
             stdout=write_end,
             stderr=subprocess.PIPE,
-            timeout=60,
+            timeout=300,
         )
     finally:
         os.close(write_end)

@@ -28,7 +28,7 @@ async def run_cli(*args: str, stdin: bytes = b"", allow: bool | str = True) -> t
         stderr=asyncio.subprocess.PIPE,
     )
     try:
-        out, err = await asyncio.wait_for(proc.communicate(stdin), timeout=90)
+        out, err = await asyncio.wait_for(proc.communicate(stdin), timeout=300)
     finally:  # a hung CLI fails its test; it must not outlive it
         if proc.returncode is None:
             proc.kill()

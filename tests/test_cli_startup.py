@@ -47,7 +47,7 @@ print(json.dumps({
 
 def _probe(*args: str) -> dict[str, object]:
     result = subprocess.run(
-        [sys.executable, "-c", _PROBE, *args], capture_output=True, cwd=ROOT, timeout=60
+        [sys.executable, "-c", _PROBE, *args], capture_output=True, cwd=ROOT, timeout=300
     )
     assert result.returncode == 0, result.stderr.decode()
     probe: dict[str, object] = json.loads(result.stdout)
@@ -145,6 +145,6 @@ def test_a_worker_still_loads_everything_a_job_needs_at_start() -> None:
         "_identifier.cache_info().currsize)"
     )
     result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, cwd=ROOT, timeout=60
+        [sys.executable, "-c", probe], capture_output=True, cwd=ROOT, timeout=300
     )
     assert result.stdout.decode().split() == ["True", "1"], result.stderr.decode()

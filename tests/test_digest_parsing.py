@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import resource
 import time
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+import psutil
 import pytest
 from fakes.digest_slack import RecordingSlack
 from fakes.feed_server import Entry, FeedServer, LocalFetcher, rss
 
 from bot.digest import parsing
-from bot.digest.feeds import MAX_SUMMARY_CHARS, FeedItem, parse_feed
+from bot.digest.feeds import MAX_SUMMARY_CHARS, FeedItem, parse_feed, plain_text
 from bot.digest.parsing import FeedLimits, FeedParserPool, FeedTooLarge, parse_within
 from bot.digest.service import make_digest_service
 from bot.digest.settings import DigestSettings
@@ -79,7 +81,44 @@ async def worst_lag_while(work: Awaitable[T]) -> tuple[T | BaseException, float]
         outcome = exc
     finally:
         task.cancel()
-    return outcome, max(lags)
+    return outcome, max(lags, default=float("inf"))  # no tick at all: the loop was blocked
+
+
+async def refused_while_ticking(pool: FeedParserPool, body: bytes) -> BaseException:
+    """Parse ``body`` in ``pool`` next to the ticker; the parse must fail, its worker be
+    stopped and replaced, and the loop stay free meanwhile. Returns the parse's exception.
+
+    Nothing here races the machine's speed: the worker is checked by its pid, and the ticker's
+    worst lateness is compared with the parse's own wall time (a parse on the loop would hold
+    the ticker for all of it; however loaded the machine, that is at least the budget)."""
+    before = await worker_pid(pool)  # started before the clock runs: spawning is not parsing
+    start = time.monotonic()
+    outcome, lag = await worst_lag_while(pool(body, URL))
+    elapsed = time.monotonic() - start
+    assert isinstance(outcome, Exception), outcome
+    assert lag < elapsed / 2, (lag, elapsed)
+    assert await worker_pid(pool) != before  # stopped, not left to finish its parse
+    await until(lambda: not running(before))
+    return outcome
+
+
+async def worker_pid(pool: FeedParserPool) -> int:
+    """The pid of the worker that takes the pool's next job (the test pools have one)."""
+    return await asyncio.wrap_future(pool._pool.schedule(os.getpid))
+
+
+def running(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+async def until(condition: Callable[[], bool], within: float = 30.0) -> None:
+    """Wait for ``condition``, checking every 50 ms; fail after ``within`` seconds."""
+    async with asyncio.timeout(within):
+        while not condition():  # noqa: ASYNC110 (a process state; nothing to await)
+            await asyncio.sleep(0.05)
 
 
 async def test_huge_feed_is_refused_after_the_budget_and_the_loop_keeps_ticking(
@@ -88,11 +127,8 @@ async def test_huge_feed_is_refused_after_the_budget_and_the_loop_keeps_ticking(
     """25k items: refused as too large after ~1 s, ticker lag stays small, worker replaced."""
     body = many_items(25_000)
     assert len(body) <= pool.limits.max_bytes
-    start = time.monotonic()
-    outcome, lag = await worst_lag_while(pool(body, URL))
+    outcome = await refused_while_ticking(pool, body)
     assert isinstance(outcome, FeedTooLarge) and "more than 1 s" in outcome.message
-    assert time.monotonic() - start < 10  # stopped, not left to run for its ~5 s
-    assert lag < 0.5  # parsing here would block it for the whole parse (seconds)
     assert (await pool(small_feed(), URL))[0].title == "Story 0 ships"
 
 
@@ -100,20 +136,36 @@ async def test_deeply_nested_feed_is_refused_and_the_loop_keeps_ticking(
     pool: FeedParserPool,
 ) -> None:
     """200k nested tags in a malformed feed: over the budget, refused; the loop stays free."""
-    outcome, lag = await worst_lag_while(pool(deep_nesting(200_000), URL))
+    outcome = await refused_while_ticking(pool, deep_nesting(200_000))
     assert isinstance(outcome, FeedTooLarge)
-    assert lag < 0.5  # parsing here would block it for the whole parse (seconds)
 
 
-async def test_run_of_angle_brackets_is_parsed_in_linear_time() -> None:
-    """200k '<' in a description parse within 5 s (the quadratic tag regex took over 10 s)."""
+async def test_run_of_angle_brackets_is_parsed() -> None:
+    """200k '<' in a description: one item, its summary within the cap (roomy budget; the
+    time this takes is the next test's subject, measured against a reference)."""
     body = rss("Lt", [Entry("Brackets", "https://n.test/lt", description="<" * 200_000)])
-    parser = FeedParserPool(FeedLimits(seconds=5))
+    parser = FeedParserPool(FeedLimits(seconds=60))
     try:
         [item] = await parser(body, URL)
     finally:
         parser.close()
     assert item.title == "Brackets" and len(item.summary) <= MAX_SUMMARY_CHARS
+
+
+def test_tags_are_stripped_in_linear_time_from_a_run_of_angle_brackets() -> None:
+    """20k '<' are made plain about as fast as 20k letters (the quadratic tag regex was
+    thousands of times slower): best of five, against that reference in the same run."""
+
+    def best_of_five(fragment: str) -> float:
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            plain_text(fragment)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    reference = best_of_five("a" * 20_000)
+    assert best_of_five("<" * 20_000) < 50 * reference + 0.005
 
 
 def test_items_kept_are_capped() -> None:

@@ -132,7 +132,7 @@ async def claim(database_url: str) -> RunClaim:
         await engine.dispose()
 
 
-async def settle(check: Any, within: float = 30.0) -> None:
+async def settle(check: Any, within: float = 90.0) -> None:
     async with asyncio.timeout(within):
         while not check():  # noqa: ASYNC110 (the stand-in records calls; nothing to await)
             await asyncio.sleep(0.05)

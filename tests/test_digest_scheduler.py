@@ -9,8 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import time as time_module
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from bot.digest.runner import DigestRun, RunResult
 from bot.digest.schedule import Schedule
 from bot.digest.scheduler import DigestScheduler
 from bot.digest.settings import DigestSettings
-from bot.digest.store import DigestStore
+from bot.digest.store import DigestStore, utc_naive
 from bot.store.db import make_engine
 
 SETTINGS = DigestSettings(default_feeds=())
@@ -35,14 +34,24 @@ DAY = date(2026, 11, 30)
 class FakeJob:
     """Stands in for run_digest: records posts; can crash, fail, stay quiet or be slow."""
 
-    def __init__(self, *, quiet: bool = False, fail_times: int = 0, delay: float = 0) -> None:
+    def __init__(
+        self,
+        *,
+        quiet: bool = False,
+        fail_times: int = 0,
+        delay: float = 0,
+        gate: asyncio.Event | None = None,
+    ) -> None:
         self.posts: list[str] = []
         self.quiet = quiet
         self.fail_times = fail_times
         self.delay = delay
+        self.gate = gate  # when given, the build waits until the test sets it
 
     async def __call__(self, channel_id: str, tz: str, now: datetime, run: DigestRun) -> RunResult:
         await asyncio.sleep(self.delay)
+        if self.gate is not None:
+            await self.gate.wait()
         if self.fail_times:
             self.fail_times -= 1
             raise RuntimeError("feed server exploded")
@@ -65,6 +74,36 @@ async def scheduled_store(engine: AsyncEngine) -> DigestStore:
     store = DigestStore(engine)
     await store.set_schedule("C1", "T1", BERLIN_0830, DUE - timedelta(days=1))
     return store
+
+
+class StepClock:
+    """A digest clock that only the test moves."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def claim_expiring(store: DigestStore, at: datetime) -> bool:
+    """Whether C1's claim for DAY exists and its lease runs out exactly ``at``."""
+    claim = await store.run_state("C1", DAY)
+    return claim is not None and claim.lease_expires_at == utc_naive(at)
+
+
+async def until(condition: Callable[[], bool], within: float = 30.0) -> None:
+    """Wait for ``condition``, checking every 10 ms; fail after ``within`` seconds."""
+    async with asyncio.timeout(within):
+        while not condition():  # noqa: ASYNC110 (a recording fake; nothing to await)
+            await asyncio.sleep(0.01)
+
+
+async def until_async(condition: Callable[[], Awaitable[bool]], within: float = 30.0) -> None:
+    """``until`` for a condition that reads the database."""
+    async with asyncio.timeout(within):
+        while not await condition():  # noqa: ASYNC110 (polls the database)
+            await asyncio.sleep(0.01)
 
 
 async def test_due_digest_posts_once_across_many_ticks(engine: AsyncEngine) -> None:
@@ -159,10 +198,10 @@ async def test_run_forever_stops_on_event(engine: AsyncEngine) -> None:
     job = FakeJob()
     scheduler = DigestScheduler(store, job, SETTINGS, clock=lambda: DUE)
     stop = asyncio.Event()
-    task = asyncio.create_task(scheduler.run_forever(stop, interval=0.01))
-    await asyncio.sleep(0.2)
+    task = asyncio.create_task(scheduler.run_forever(stop, interval=3600))
+    await until(lambda: bool(job.posts))  # the first tick, at once
     stop.set()
-    await asyncio.wait_for(task, timeout=2)
+    await asyncio.wait_for(task, timeout=30)  # the stop ends the hour's wait, not its end
     assert job.posts == ["C1"]
 
 
@@ -194,22 +233,24 @@ async def test_scheduler_across_berlin_spring_forward_posts_each_day_once(
 async def test_slow_build_keeps_its_claim_by_renewing_the_lease(engine: AsyncEngine) -> None:
     """A build three times longer than the lease is never taken over: the owner renews it."""
     store = await scheduled_store(engine)
-    settings = dataclasses.replace(SETTINGS, claim_lease=timedelta(seconds=0.6))
-    started = time_module.monotonic()
-
-    def clock() -> datetime:  # the digest's time, moving with real time (leases are real)
-        return DUE + timedelta(seconds=time_module.monotonic() - started)
-
-    slow, eager = FakeJob(delay=1.8), FakeJob()
+    lease = timedelta(seconds=0.6)  # renewed every 0.2 s (real time), judged by the clock below
+    settings = dataclasses.replace(SETTINGS, claim_lease=lease)
+    clock = StepClock(DUE)  # the digest's one clock, moved only here: load cannot expire a lease
+    gate = asyncio.Event()
+    slow, eager = FakeJob(gate=gate), FakeJob()
     owner = DigestScheduler(store, slow, settings, clock=clock, owner="slow")
     other = DigestScheduler(store, eager, settings, clock=clock, owner="other")
     building = asyncio.create_task(owner.tick())
-    while await store.run_state("C1", DAY) is None:  # noqa: ASYNC110 (polls the database)
-        await asyncio.sleep(0.01)
-    while not building.done():
-        await other.tick()
-        await asyncio.sleep(0.1)
-    assert [o.state for o in building.result()] == ["posted"]
+    try:
+        await until_async(lambda: claim_expiring(store, DUE + lease))
+        for _ in range(6):  # three leases of the digest's time, half a lease at a step
+            clock.now += lease / 2
+            # Renewed on the injected clock: the claim now runs to this step's time + lease ...
+            await until_async(lambda: claim_expiring(store, clock.now + lease))
+            assert await other.tick() == []  # ... so the other replica cannot take it over
+    finally:
+        gate.set()
+    assert [o.state for o in await building] == ["posted"]
     assert slow.posts == ["C1"] and eager.posts == []
     claim = await store.run_state("C1", DAY)
     assert claim is not None and claim.owner == "slow" and claim.attempts == 1

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.errors import NoArticle
-from bot.extract import extract
+from bot.extract import extract, extract_blocks
+from bot.extraction.blocks import Block
+from bot.extraction.cleanup import strip_headline, trim_boilerplate
+from bot.extraction.page import LinkIndex, PageSignals
+from bot.extraction.second_opinion import doubt, extends, vote
 from bot.pipeline import summarize_html
+
+SHAPES = Path(__file__).parent / "fixtures" / "extract" / "shapes"
+
+
+def shape(name: str) -> str:
+    """One of the hand-written pages in ``tests/fixtures/extract/shapes``."""
+    return (SHAPES / name).read_text(encoding="utf-8")
+
 
 FILLER = (
     "The council said the new timetable would add four trains an hour at peak times, and that "
@@ -91,3 +105,151 @@ def test_short_error_page_and_link_list_keep_their_replies() -> None:
     )
     with pytest.raises(NoArticle):
         summarize_html(links, "https://news.example/list")
+
+
+def test_login_and_registration_overlays_are_not_the_article() -> None:
+    """Log-in, registration and age-check overlays (their notices read like paragraphs) are
+    dropped before extraction; the short story next to them is what is kept."""
+    text = extract(shape("login_overlays.html")).text
+    assert "ferry crews' union called off Friday's strike" in text
+    for notice in ("password", "registration", "children's area", "e-mail"):
+        assert notice not in text
+
+
+def test_an_overlay_holding_the_page_is_kept() -> None:
+    """A wrapper named like a dialog that holds the headline and the story is not an overlay."""
+    html = page(paragraphs(4)).replace(
+        "<main>", "<div class='dialog-off-canvas-main-canvas'><main>"
+    )
+    html = html.replace("</main>", "</main></div>")
+    assert "Paragraph 3: The council said" in extract(html).text
+
+
+def test_text_is_composed_to_one_form() -> None:
+    """A letter written as base + combining mark reads (and matches) as its composed form."""
+    decomposed = "\u09a1\u09bc"  # Bengali RRA as DDA + NUKTA; NFC keeps this form
+    precomposed = "\u09dc"  # the same letter as one code point (a composition exclusion)
+    sentence = f"আজ শনিবার সকাল সা{precomposed}ে সাতটার দিকে দুর্ঘটনা ঘটে। " * 4
+    text = extract(page(f"<p>{sentence}</p>" + paragraphs(2))).text
+    assert f"সা{decomposed}ে" in text and precomposed not in text
+
+
+def test_kicker_above_the_headline_goes_with_it() -> None:
+    """A short label line above the repeated headline is dropped along with the headline."""
+    blocks = [
+        Block("Term starts"),
+        Block("Students still searching for rooms", "heading"),
+        Block("Lectures at the university start this week, but not everyone has a room."),
+    ]
+    kept = strip_headline(blocks, ("Students still searching for rooms",))
+    assert [b.text for b in kept] == [blocks[2].text]
+
+
+def _words(n: int, word: str) -> list[Block]:
+    """Blocks of distinct sentences, ``n`` blocks of ten words built on ``word``."""
+    return [Block(f"{word} number {i} said the committee met again on day {i}.") for i in range(n)]
+
+
+def test_a_fragment_gives_way_to_a_much_longer_second_opinion() -> None:
+    """When readability's text is many times longer than ours and shares nothing with it, ours
+    was a fragment (a notice, a sidebar teaser) and readability's reading is the article."""
+    fragment = _words(4, "festival")
+    article = _words(40, "council")
+    assert vote(fragment, article) == article
+    assert vote(fragment, _words(12, "council")) == fragment  # 3×: not evidence enough
+
+
+def test_a_short_result_is_extended_only_by_more_of_the_same_story() -> None:
+    """Under fifty words is a 'short' doubt; the full path's text replaces ours only when it
+    holds ours and clearly more."""
+    ours = _words(4, "council")
+    page_signals = PageSignals(links=LinkIndex([]), long_paragraph_chars=0)
+    assert doubt(ours, page_signals) == "short"
+    assert extends(ours + _words(6, "budget"), ours)
+    assert not extends(_words(10, "budget"), ours)
+    assert not extends(ours + _words(1, "budget"), ours)
+
+
+def test_a_link_roundup_keeps_its_annotated_links() -> None:
+    """A post that is a list of links, each with words of its own ("via …"), is the content
+    of its page; a site map of bare links still has none (``test_extract``)."""
+    text = extract(shape("link_roundup.html")).text
+    assert "Press subsidies: study doubts the state's support via Media Weekly" in text
+    assert "Weather service warns of iguanas falling from trees" in text
+
+
+def test_an_appended_unrelated_gallery_is_cut() -> None:
+    """A slideshow of many captioned photos about something else, after the story, is cut
+    with its heading."""
+    blocks, _ = extract_blocks(shape("appended_gallery.html"))
+    text = " ".join(b.text for b in blocks)
+    assert text.startswith("The regional council approved a new timetable")
+    assert "review of the timetable is planned for next year" in text
+    assert "Slide" not in text and "Photos:" not in text and "Visitors show off" not in text
+
+
+def test_step_photos_of_a_recipe_stay() -> None:
+    """Captioned step photos that repeat the article's words are part of it, not a gallery."""
+    text = extract(shape("recipe_step_photos.html")).text
+    assert "Fry the garlic in the same oil until the garlic smells fragrant." in text
+    assert text.rstrip().endswith("Serve the noodles hot, with chillies and lime on the side.")
+
+
+def test_the_lead_outside_the_body_is_put_first() -> None:
+    """The standfirst the page declares as its description, set above the body container that
+    fast mode keeps, opens the text (once), ahead of the body."""
+    paragraphs_ = extract(shape("lead_in_header.html")).paragraphs
+    assert paragraphs_[0].startswith("Ferries to the three islands will sail every hour")
+    assert paragraphs_[1].startswith("The decision ends a long dispute")
+    assert sum("three islands will sail" in p for p in paragraphs_) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "gone"),
+    [
+        ("read_also_es.html", ("Lea más", "El puerto de la ciudad", "aeropuerto")),
+        ("read_also_de.html", ("Schon gelesen", "Hafen wird", "Regionalflughafen")),
+    ],
+)
+def test_read_also_lines_in_other_languages_are_dropped(name: str, gone: tuple[str, ...]) -> None:
+    """'Read also' labels and the linked headlines after them go in Spanish and German too."""
+    text = extract(shape(name)).text
+    assert len(text.split("\n\n")) == 4
+    for phrase in gone:
+        assert phrase not in text
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "To view the full story, please subscribe to The Courier. Plans start at $5 a month.",
+        "Already a subscriber? Please log in to read the rest of this story.",
+        "Pour lire la suite et accéder à trois articles par mois, créez votre compte.",
+        "Sie sind aktuell nicht eingeloggt.",
+    ],
+)
+def test_paywall_prompts_are_furniture_anywhere(prompt: str) -> None:
+    """A paywall prompt between paragraphs is page furniture, in English, French and German."""
+    body = [
+        Block(f"Paragraph {i}: the council met again and approved the budget.") for i in range(3)
+    ]
+    blocks = [body[0], Block(prompt), body[1], body[2]]
+    assert trim_boilerplate(blocks, LinkIndex([])) == body
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "For the latest stories and breaking news download the Courier app for iOS and Android.",
+        "Síguenos en Telegram, Instagram, Facebook y Twitter para recibir las noticias.",
+        "Folgen Sie uns auf Facebook und Instagram.",
+        "Suivez-nous sur les réseaux sociaux.",
+    ],
+)
+def test_follow_and_app_prompts_close_the_text(closing: str) -> None:
+    """'Follow us' and 'download our app' lines after the last paragraph go, in several
+    languages."""
+    body = [
+        Block(f"Paragraph {i}: the council met again and approved the budget.") for i in range(3)
+    ]
+    assert trim_boilerplate([*body, Block(closing)], LinkIndex([])) == body

@@ -8,11 +8,12 @@ import time
 import tracemalloc
 from collections.abc import AsyncIterator, Sequence
 
+import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
 from fakes.feed_server import Entry, FeedServer, atom
-from fakes.hostile_server import ETAG, HITS, SENT, build_app, serve
+from fakes.hostile_server import ETAG, HITS, SENT, build_app, gzip_bomb, serve
 
 from bot.errors import (
     BlockedAddress,
@@ -277,19 +278,33 @@ async def test_cookies_are_kept_along_one_redirect_chain(base: str) -> None:
     assert page.status == 200
 
 
-async def test_gzip_bomb_stops_at_the_cap_with_bounded_memory(base: str) -> None:
+async def test_gzip_bomb_stops_at_the_cap_with_bounded_memory(
+    base: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A 64 MiB gzip bomb is refused as TooLarge near a 1 MB cap, without buffering it."""
+    read = 0  # decompressed bytes the fetcher took from the body: counted, not timed
+    chunks = aiohttp.StreamReader.iter_chunked
+
+    def counted(self: aiohttp.StreamReader, n: int) -> AsyncIterator[bytes]:
+        async def counting() -> AsyncIterator[bytes]:
+            nonlocal read
+            async for chunk in chunks(self, n):
+                read += len(chunk)
+                yield chunk
+
+        return counting()
+
+    monkeypatch.setattr(aiohttp.StreamReader, "iter_chunked", counted)
+    gzip_bomb()  # built (and cached) now: compressing 64 MiB is the server's cost, not the fetch's
     tracemalloc.start()
     try:
-        started = time.monotonic()
         error = await fetch_error(f"{base}/gzip-bomb", max_bytes=1_000_000)
-        elapsed = time.monotonic() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert isinstance(error, TooLarge)
+    assert read < 2_000_000, f"read {read} bytes"  # stopped near the cap, not at 64 MiB
     assert peak < 16 * 1024 * 1024, f"peak {peak} bytes"
-    assert elapsed < 3
 
 
 async def test_endless_body_stops_at_the_cap(app: web.Application, base: str) -> None:
@@ -307,10 +322,10 @@ async def test_endless_body_stops_at_the_cap(app: web.Application, base: str) ->
 
 async def test_declared_length_over_cap_is_refused_before_reading(base: str) -> None:
     """A Content-Length over the cap is refused at once, not after a timeout."""
-    started = time.monotonic()
+    # The server sends 1 KB of the body and then stalls: had the client started reading, the
+    # fetch would end in the total timeout (FetchTimeout), so TooLarge proves it did not.
     error = await fetch_error(f"{base}/declared-huge", max_bytes=1_000_000)
     assert isinstance(error, TooLarge)
-    assert time.monotonic() - started < 1
 
 
 @pytest.mark.parametrize("path", ["/drip", "/stall"])
@@ -319,7 +334,9 @@ async def test_slow_server_hits_the_total_timeout(base: str, path: str) -> None:
     started = time.monotonic()
     error = await fetch_error(f"{base}{path}", total_timeout=0.5)
     assert isinstance(error, FetchTimeout)
-    assert time.monotonic() - started < 1.5
+    # The 0.5 s asked for, not the 5 s of settings() (and a drip never ends without it); the
+    # room above 0.5 s is for a loaded machine, not a speed target.
+    assert time.monotonic() - started < 4
 
 
 @pytest.mark.parametrize(
@@ -484,14 +501,14 @@ async def test_connect_timeout_is_separate_from_total(base: str) -> None:
         try:
             started = time.monotonic()
             error = await fetch_error(
-                f"http://{LOOPBACK}:{port}/", connect_timeout=0.3, total_timeout=5.0
+                f"http://{LOOPBACK}:{port}/", connect_timeout=0.3, total_timeout=60.0
             )
             elapsed = time.monotonic() - started
         finally:
             for filler in fillers:
                 filler.close()
     assert isinstance(error, FetchTimeout)
-    assert elapsed < 2.0
+    assert elapsed < 20  # the 0.3 s connect timeout (and room for a loaded machine), not 60 s
 
 
 class InFlight:

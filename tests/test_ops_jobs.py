@@ -19,7 +19,19 @@ from bot.slack.service import KeypointsService, LinkRequest, ServiceOptions, job
 from bot.store import jobs
 
 NOW = 1_900_000_000.0  # a fixed instant: stored times never depend on the date of the run
+LEASE = 30.0
 SPEC = jobs.JobSpec("T", "C", "1.0", "https://a.example/x", "https://a.example/x/", "1.0", "U", 2)
+
+
+class Clock:
+    """The services' one clock of stored times (leases), moved by the test: whether a lease
+    has run out never depends on how fast the machine is."""
+
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> float:
+        return self.now
 
 
 @pytest.fixture(params=BACKENDS)
@@ -87,7 +99,7 @@ async def test_job_that_keeps_dying_is_given_up_after_max_attempts(engine: Async
 
 async def test_sweep_finishes_a_dead_replicas_job_once(engine: AsyncEngine) -> None:
     """A job accepted by a replica that died is answered by another replica's sweep, once."""
-    options = ServiceOptions(job_lease=0.2)
+    options, clock = ServiceOptions(job_lease=LEASE), Clock()
     dead_replier, live_replier = RecordingReplier(), RecordingReplier()
     dead = KeypointsService(
         engine,
@@ -97,6 +109,7 @@ async def test_sweep_finishes_a_dead_replicas_job_once(engine: AsyncEngine) -> N
         pacer=ChannelPacer(0),
         options=options,
         owner="dead",
+        clock=clock,
     )
     live = KeypointsService(
         engine,
@@ -106,11 +119,13 @@ async def test_sweep_finishes_a_dead_replicas_job_once(engine: AsyncEngine) -> N
         pacer=ChannelPacer(0),
         options=options,
         owner="live",
+        clock=clock,
     )
     request = LinkRequest("T", "C", "U", "5.0", "5.0", ("https://a.example/y",))
     (accepted,) = await dead.accept(request)  # accepted, then the replica "dies"
+    clock.now += LEASE - 1
     assert await live.sweep() == 0  # lease still running
-    await asyncio.sleep(0.3)
+    clock.now += 2
     assert await live.sweep() == 1
     await live.drain(grace=5)
     assert [kind for kind, _ in live_replier.sent] == ["post"] and dead_replier.sent == []
@@ -124,12 +139,14 @@ async def test_retaken_job_does_not_repost_a_reply_the_dead_replica_already_sent
     tmp_path: Path,
 ) -> None:
     """A job whose reply was posted before its replica died is not posted again on retake."""
-    async with http_bot(tmp_path, job_lease=0.2) as h:
+    clock = Clock()
+    async with http_bot(tmp_path, job_lease=LEASE) as h:
         live = h.bot.service
+        live.clock = clock
         dead = KeypointsService(
             h.bot.engine, FakeSummariser(), WebApiReplier(h.bot.team_client),
             canonicalize=simple_canonical, pacer=ChannelPacer(0),
-            options=ServiceOptions(job_lease=0.2), owner="dead",
+            options=ServiceOptions(job_lease=LEASE), owner="dead", clock=clock,
         )  # fmt: skip
         request = LinkRequest("TLOCAL", "C1", "U1", "7.0", "7.0", ("https://a.example/z",))
         h.slack.add_message("C1", {"type": "message", "ts": "7.0", "user": "U1", "text": "z"})
@@ -137,7 +154,7 @@ async def test_retaken_job_does_not_repost_a_reply_the_dead_replica_already_sent
         await dead._answer_once(request, job.spec.posted_url, job_marker(job.spec))
         (first,) = h.slack.calls_to("chat.postMessage")
         assert first.args["metadata"]["event_payload"]["job"] == job_marker(job.spec)
-        await asyncio.sleep(0.3)
+        clock.now += LEASE + 1
         assert await live.sweep() == 1
         await h.settle()
         assert len(h.slack.calls_to("chat.postMessage")) == 1

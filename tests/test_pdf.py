@@ -3,8 +3,6 @@ files answered with a short reason. The PDFs are built by ``fakes.pdfs``."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from aiohttp import web
 from fakes.hostile_server import serve
@@ -24,7 +22,7 @@ from bot.errors import NoArticle, NotAWebPage, NoTextLayer, TooComplex, TooLarge
 from bot.fetch import Fetcher, FetchSettings
 from bot.pdf import pdf_article, read_pdf
 from bot.pipeline import summarize_pdf, summarize_url
-from bot.workers import RespawningProcessPool
+from bot.workers import RespawningProcessPool, WorkerBudget
 
 REPORT = (
     "The city council approved a new rail line on Tuesday after a decade of debate. "
@@ -89,7 +87,9 @@ def test_a_damaged_pdf_is_a_short_error() -> None:
 
 def test_only_the_first_thirty_pages_are_read() -> None:
     """A 5,000-page file: 30 pages read, the count of all of them kept."""
-    pdf = read_pdf(many_pages(5_000, wrap(REPORT)))
+    # A stopped clock: the page cap is under test, not the time budget (a loaded machine
+    # would otherwise stop early, after the few pages read within it).
+    pdf = read_pdf(many_pages(5_000, wrap(REPORT)), clock=lambda: 0.0)
     assert len(pdf.pages) == 30 and pdf.page_count == 5_000
 
 
@@ -114,9 +114,12 @@ def test_deep_nesting_is_too_complex() -> None:
 
 
 def test_hostile_pdfs_stay_within_memory_and_time_in_a_worker() -> None:
-    """Bomb, deep nesting and 10,000 pages, each in a worker with the production budget:
-    under 20 s and 256 MB over the worker's resting size, with a short outcome."""
-    pool = RespawningProcessPool(1)
+    """Bomb, deep nesting and 10,000 pages, each in a worker: a short outcome from the reader's
+    own limits, well inside a roomy budget, and under 256 MB over the worker's resting size."""
+    # Bounded, each takes at most about a CPU second; unbounded (every page read, the bomb
+    # inflated) minutes. A job over the budget is stopped and its result() raises TimeoutError,
+    # failing the test. Their times are measured by bench/bench_pdf.py, not asserted here.
+    pool = RespawningProcessPool(1, WorkerBudget(seconds=60))
     try:
         _, _, resting_mb = pool.submit(summarise_in_worker, _report_pdf()).result()
         hostile = {
@@ -125,9 +128,7 @@ def test_hostile_pdfs_stay_within_memory_and_time_in_a_worker() -> None:
             "pages": many_pages(10_000, wrap(REPORT)),
         }
         for name, data in hostile.items():
-            start = time.perf_counter()
             outcome, _, peak_mb = pool.submit(summarise_in_worker, data).result()
-            assert time.perf_counter() - start < 20, name
             assert peak_mb - resting_mb < 256, (name, peak_mb, resting_mb)
             assert outcome in {"ok", "too_complex"}, (name, outcome)
     finally:
@@ -164,7 +165,7 @@ def _pdf_site(report: bytes) -> web.Application:
 async def test_a_pdf_link_is_fetched_and_summarised_in_a_worker() -> None:
     """A PDF served as application/pdf without ".pdf", and one labelled text/html, are both
     read as PDFs by summarize_url, in a worker process."""
-    pool = RespawningProcessPool(1)
+    pool = RespawningProcessPool(1, WorkerBudget(seconds=60))  # the path, not the budget
     settings = FetchSettings(allow_hosts=("127.0.0.1",))
     try:
         async with serve(_pdf_site(_report_pdf())) as base, Fetcher(settings) as fetcher:

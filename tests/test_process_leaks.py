@@ -21,7 +21,7 @@ def test_waits_for_its_child():
 
 def test_shuts_its_worker_pool_down():
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        assert pool.submit(pow, 2, 5).result(timeout=60) == 32
+        assert pool.submit(pow, 2, 5).result(timeout=300) == 32
 """
 
 LEAKY = """

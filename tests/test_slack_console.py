@@ -132,7 +132,7 @@ def test_ctrl_c_after_a_link_exits_130_at_once_without_traceback(tmp_path: Path)
 def test_console_logs_go_to_a_file_not_the_dialogue(tmp_path: Path) -> None:
     """Log records (even DEBUG) go to the log file named in the intro, never to the terminal."""
     proc = _console_process(tmp_path, log_level="DEBUG")
-    out, err = proc.communicate(b"look http://127.0.0.1/a\nquit\n", timeout=60)
+    out, err = proc.communicate(b"look http://127.0.0.1/a\nquit\n", timeout=300)
     log_file = tmp_path / "keypoints-console.log"
     assert proc.returncode == 0, err
     assert err == b""

@@ -78,6 +78,13 @@ async def test_console_prints_title_and_bullets_for_a_local_article(tmp_path: Pa
     assert text.count("\n• ") == 3
 
 
+async def healthy(session: aiohttp.ClientSession, base: str) -> bool:
+    with contextlib.suppress(aiohttp.ClientError):
+        async with session.get(f"{base}/healthz") as response:
+            return response.status == 200
+    return False
+
+
 async def test_serve_in_http_mode_answers_a_signed_event(tmp_path: Path) -> None:
     """`serve()` itself (HTTP mode, real pipeline): healthz, a signed event, one reply, stop."""
     with socket.socket() as probe:
@@ -89,12 +96,12 @@ async def test_serve_in_http_mode_answers_a_signed_event(tmp_path: Path) -> None
         server = asyncio.create_task(serve(settings, stop=stop))
         try:
             base = f"http://127.0.0.1:{port}"
-            for _ in range(100):  # wait for the port to open
-                with contextlib.suppress(aiohttp.ClientError):
-                    async with session.get(f"{base}/healthz") as response:
-                        if response.status == 200:
-                            break
-                await asyncio.sleep(0.05)
+            # Until /healthz answers: start-up (the worker's imports) takes seconds, more on a
+            # loaded machine; a generous deadline, not a count of tries.
+            async with asyncio.timeout(120):
+                while not await healthy(session, base):
+                    assert not server.done(), server
+                    await asyncio.sleep(0.05)
             event = link_message(site.url("/article/3"))
             status, _ = await send_signed(
                 session, base + EVENTS_PATH, SECRET, event_callback(event)

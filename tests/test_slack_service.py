@@ -86,7 +86,9 @@ async def test_concurrent_requests_share_one_summarisation(engine: AsyncEngine) 
     async def slow(url: str, *, bullets: int, method: str) -> Summary:
         nonlocal calls
         calls += 1
-        await asyncio.sleep(0.05)
+        # Long enough for the other requests' cache look-ups to return and join this one, on
+        # a loaded machine too (a miss that returned after this ended would start another).
+        await asyncio.sleep(0.5)
         return await FakeSummariser()(url, bullets=bullets, method=method)
 
     replier = RecordingReplier()

@@ -129,13 +129,13 @@ async def test_stats_command_prints_json_and_text_from_database_url(
     env = {**os.environ, "DATABASE_URL": str(engine.url), "PYTHONPATH": str(ROOT)}
     run = [sys.executable, "-m", "bot", "stats", "--days", "1"]
     out = await asyncio.to_thread(
-        subprocess.run, [*run, "--json"], capture_output=True, text=True, env=env, timeout=60
+        subprocess.run, [*run, "--json"], capture_output=True, text=True, env=env, timeout=300
     )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["failures_by_reason"] == {"timeout": 1} and data["days"] == 1
     text = await asyncio.to_thread(
-        subprocess.run, run, capture_output=True, text=True, env=env, timeout=60
+        subprocess.run, run, capture_output=True, text=True, env=env, timeout=300
     )
     assert text.returncode == 0 and "slow.example" in text.stdout and "timeout (1)" in text.stdout
 

@@ -30,10 +30,10 @@ def test_a_crashed_worker_is_replaced_on_the_next_job() -> None:
     """A worker that dies fails its own job only; the next job gets a fresh worker."""
     pool = RespawningProcessPool(1)
     try:
-        assert pool.submit(pow, 2, 10).result(timeout=60) == 1024
+        assert pool.submit(pow, 2, 10).result(timeout=300) == 1024
         with pytest.raises(ProcessExpired):
-            pool.submit(os._exit, 1).result(timeout=60)
-        assert pool.submit(pow, 3, 3).result(timeout=60) == 27
+            pool.submit(os._exit, 1).result(timeout=300)
+        assert pool.submit(pow, 3, 3).result(timeout=300) == 27
     finally:
         pool.shutdown(cancel_futures=True)
 
@@ -41,17 +41,17 @@ def test_a_crashed_worker_is_replaced_on_the_next_job() -> None:
 async def test_a_job_over_its_time_is_stopped_while_other_jobs_are_answered() -> None:
     """An overrunning job gets TooComplex; the other worker answers meanwhile, then a
     replacement worker takes new jobs."""
-    pool = RespawningProcessPool(2, WorkerBudget(seconds=3.0))
+    # The budget only has to outlast a quick job's round trip on a loaded machine.
+    pool = RespawningProcessPool(2, WorkerBudget(seconds=8.0))
     try:
         await asyncio.gather(*(run_in_worker(pool, pow, 2, 2) for _ in range(4)))  # both up
         stuck = asyncio.ensure_future(run_in_worker(pool, time.sleep, 60))
         await asyncio.sleep(0.2)
-        started = time.monotonic()
-        assert await run_in_worker(pool, pow, 2, 5) == 32  # the other worker is free
-        assert time.monotonic() - started < 2.5  # it did not wait for the stuck one
+        assert await run_in_worker(pool, pow, 2, 5) == 32  # the other worker is free ...
+        assert not stuck.done()  # ... it did not wait for the stuck one to be stopped
         with pytest.raises(TooComplex, match="too large or complex"):
-            await asyncio.wait_for(stuck, 60)
-        assert await asyncio.wait_for(run_in_worker(pool, pow, 3, 2), 60) == 9
+            await asyncio.wait_for(stuck, 300)
+        assert await asyncio.wait_for(run_in_worker(pool, pow, 3, 2), 300) == 9
     finally:
         pool.shutdown(cancel_futures=True)
 
@@ -98,7 +98,7 @@ async def test_summarize_url_runs_the_pipeline_in_a_worker_process() -> None:
     def extract_count() -> float:
         return STAGE_SECONDS.labels("extract")._sum.get()  # type: ignore[attr-defined,no-any-return]
 
-    pool = RespawningProcessPool(1)
+    pool = RespawningProcessPool(1, WorkerBudget(seconds=60))  # the path, not the budget
     before = extract_count()
     try:
         async with FeedServer() as site, Fetcher(FetchSettings(allow_hosts=("127.0.0.1",))) as f:

@@ -9,7 +9,8 @@ step work on either.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from typing import Literal
 
 from lxml.etree import _Element
@@ -18,7 +19,6 @@ from bot.text.invisible import strip_invisible
 
 BlockKind = Literal["paragraph", "heading", "item", "row", "quote"]
 
-_SPACES = re.compile(r"\s+")
 WORD = re.compile(r"\w+")
 
 # trafilatura XML: container → kind of each child block
@@ -64,17 +64,21 @@ class Block:
 
     text: str
     kind: BlockKind = "paragraph"
+    # Number of ``\w+`` tokens (the unit every threshold in this package uses), counted once
+    # here: the cleanup, the doubt signal and the vote each ask for it again.
+    words: int = field(init=False, repr=False, compare=False)
 
-    @property
-    def words(self) -> int:
-        """Number of ``\\w+`` tokens (the unit every threshold in this package uses)."""
-        return len(WORD.findall(self.text))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", len(WORD.findall(self.text)))
 
 
 def normalize_space(text: str) -> str:
-    """Collapse runs of whitespace (including newlines and nbsp) into single spaces, and drop
-    bidi controls and zero-width characters (they could make a bullet read otherwise)."""
-    return _SPACES.sub(" ", strip_invisible(text)).strip()
+    """Collapse runs of whitespace (including newlines and nbsp) into single spaces, drop
+    bidi controls and zero-width characters (they could make a bullet read otherwise), and
+    compose the text (Unicode NFC): the same letter typed as one code point or as a base plus
+    a combining mark (Bengali ড় as U+09DC or U+09A1 U+09BC) must read, and match, the same."""
+    text = " ".join(strip_invisible(text).split())  # str.split() splits where regex \s matches
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def total_words(blocks: list[Block]) -> int:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from bot.extraction.blocks import WORD, Block
+from bot.extraction.blocks import WORD, Block, total_words
 from bot.extraction.page import LinkIndex
 from bot.quality import count_words
 
@@ -32,6 +32,13 @@ HEADLINE_SEARCH = 2
 MARKER_MAX_WORDS = 8
 # Tail prompts ("Follow us on …", "© 2024 …") are one line; longer blocks are prose.
 TAIL_PROMPT_MAX_WORDS = 25
+# A link roundup (see ``link_roundup``): at least this many items holding this share of the
+# words, and this share of them at least this long with at most this share of link words.
+ROUNDUP_MIN_ITEMS = 5
+ROUNDUP_ITEM_SHARE = 0.8
+ROUNDUP_ANNOTATED_SHARE = 0.6
+ROUNDUP_ITEM_WORDS = 8
+ROUNDUP_MAX_COVERAGE = 0.9
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[。！？]")
 
 _APOSTROPHE = "['’]"
@@ -42,14 +49,30 @@ _MARKER = re.compile(
     |explore\ further|further\ reading|trending|most\ (read|popular)|popular\ (stories|posts)
     |top\ stories|latest\ (news|stories)|leggi\ anche|lesen\ sie\ auch|mehr\ zum\ thema
     |(à\ )?lire\ aussi|voir\ aussi|leia\ (também|mais)|lea\ también|ver\ también
-    |читайте\ также|также\ читайте|関連記事)\b""",
+    |читайте\ также|также\ читайте|関連記事
+    |more\ (news|articles)|also\ read|what\ to\ read\ next|keep\ reading|up\ next
+    |(auch|schon)\ (gelesen|interessant|lesen)|lesen\ sie\ (hier|mehr)|zum\ weiterlesen
+    |(das\ )?(thema\ )?könnte\ (dich|sie|euch)\ (auch\ )?interessieren|weiterlesen
+    |(weitere|mehr|ähnliche|verwandte|empfohlene|beliebte)\ (artikel|themen|beiträge|meldungen)
+    |top[-\ ]themen|meistgelesen|lesetipp|mehr\ lesen
+    |le[ae]\ (más|también|aquí)|vea\ también|(te|le)\ puede\ interesar|puede\ interesarte
+    |(también\ )?puede\ leer|(notas?|noticias|artículos|contenidos?)\ relacionad[oa]s?
+    |más\ noticias
+    |(à\ )?lire\ également|sur\ le\ même\ sujet|en\ savoir\ plus
+    |veja\ (também|mais)|saiba\ mais|(notícias|matérias)\ relacionadas
+    |potrebbe\ interessarti|articoli\ correlati
+    |(czytaj|zobacz|przeczytaj)\ (też|także|również|więcej)|dowiedz\ się\ więcej|polecamy
+    )\b""",
     re.IGNORECASE | re.VERBOSE,
 )
 # Phrases that open the prompts and notices closing a page; only trusted in the tail.
 _CLOSING = re.compile(
     r"""^[\W_]*(follow|subscribe|sign\ up|newsletter|share|like\ this|click\ here|copyright
     |all\ rights\ reserved|advertisement|sponsored|comments?|tags?|filed\ under|topics?
-    |categor(y|ies)|this\ (copy|article|material)\ (is|may)|write\ to|about\ the\ author)\b
+    |categor(y|ies)|this\ (copy|article|material)\ (is|may)|write\ to|about\ the\ author
+    |(for\ the\ latest\ .{0,60})?download\ (the|our)\b
+    |s[ií]guenos|suscr[ií]bete|folgen\ sie\ uns|folg(e|t)\ uns|jetzt\ (abonnieren|anmelden)
+    |abonnez-vous|suivez-nous|inscrivez-vous|obserwuj|zapisz\ się|siga-nos|segue-nos|assine)\b
     |^[\W_]*©""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -61,7 +84,11 @@ _FURNITURE = re.compile(
     r"""^[\W_]*(?:(skip\ )?(advertisement|advertising|sponsored(\ content)?|ad)[\W_]*$
     |story\ continues\ (below|after)\b.{0,30}$|continue\ reading\ (below|the\ main\ story)\W*$
     |(sign\ up|subscribe|register)\b.{0,60}\bnewsletters?\b)
-    |\b(delivered|sent|straight|directly)\ (to|into)\ your\ inbox\b""",
+    |\b(delivered|sent|straight|directly)\ (to|into)\ your\ inbox\b
+    |\b(to\ (view|read|continue\ reading)|for)\ the\ full\ (story|article)\b.{0,40}\bsubscri
+    |\balready\ a\ (subscriber|member)\b.{0,60}\blog\ ?in\b
+    |^[\W_]*(pour\ (lire\ la\ suite|accéder\ en\ illimité)
+    |sie\ sind\ (aktuell\ |derzeit\ )?nicht\ (eingeloggt|angemeldet))""",
     re.IGNORECASE | re.VERBOSE,
 )
 
@@ -80,14 +107,22 @@ def _repeats_title(block: Block, titles: list[str]) -> bool:
 
 
 def strip_headline(blocks: list[Block], title_variants: tuple[str, ...]) -> list[Block]:
-    """Drop a leading repeat of the headline, and the heading (deck) right under it."""
+    """Drop a leading repeat of the headline (and a kicker line above it), and the heading
+    (deck) right under it."""
     titles = [key for key in (_key(t) for t in title_variants) if key]
     start = 0
+    if len(blocks) > 1 and _kicker(blocks[0]) and _repeats_title(blocks[1], titles):
+        start = 1  # "Semesterstart" over the headline: a label, not the story
     while start < min(HEADLINE_SEARCH, len(blocks)) and _repeats_title(blocks[start], titles):
         start += 1
     if start and start < len(blocks) and blocks[start].kind == "heading":
         start += 1
     return blocks[start:]
+
+
+def _kicker(block: Block) -> bool:
+    """A short label line (a kicker or rubric), not a sentence."""
+    return block.words <= MARKER_MAX_WORDS and not _SENTENCE_END.search(block.text)
 
 
 class _Judge:
@@ -146,6 +181,24 @@ class _Judge:
             or (block.words <= TAIL_PROMPT_MAX_WORDS and bool(_CLOSING.match(block.text)))
             or self.link_dominated(i)
         )
+
+
+def link_roundup(blocks: list[Block], links: LinkIndex) -> bool:
+    """``blocks`` are a list of annotated links (a blog's link roundup, a reading list): many
+    items, nearly all of the text, most of them headline-long with words of their own beside
+    the link ("… via netzpolitik.org"). A menu's or a related-stories list's items are all link.
+    Such a page has no other text; cleanup would drop the whole list as link runs."""
+    items = [block for block in blocks if block.kind == "item"]
+    if len(items) < ROUNDUP_MIN_ITEMS or total_words(items) < ROUNDUP_ITEM_SHARE * total_words(
+        blocks
+    ):
+        return False
+    annotated = sum(
+        1
+        for item in items
+        if item.words >= ROUNDUP_ITEM_WORDS and links.coverage(item.text) <= ROUNDUP_MAX_COVERAGE
+    )
+    return annotated >= ROUNDUP_ANNOTATED_SHARE * len(items)
 
 
 def trim_boilerplate(blocks: list[Block], links: LinkIndex) -> list[Block]:

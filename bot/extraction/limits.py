@@ -11,6 +11,7 @@ article text), so real pages pass through unchanged.
 
 from __future__ import annotations
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 MAX_ELEMENTS = 20_000  # elements kept, in document order; the article comes early
@@ -23,8 +24,37 @@ MAX_META = 1_000  # <meta> tags kept (evaluation pages: at most 134); they do no
 _CODE = frozenset({"script", "style"})
 
 
+# Whether a tree is within every cap, asked of libxml2's XPath engine in one expression (no
+# Python object per node): the full pass below then only runs when it says no. It counts every
+# element (meta tags too) and all text, scripts and styles included, against the caps, so it
+# errs only towards the full pass. Text nodes are looked at one by one only when all the text
+# together is over the text-node cap; then a text node right after another (lxml reads such a
+# run as one ``text`` or ``tail``; a parser never leaves one) takes the full pass too.
+# Comments and processing instructions, whose text the full pass counts, take it as well
+# (trafilatura's parser drops them; and an HTML parser makes no entity references).
+_WITHIN_CAPS = XPath(
+    f"count(descendant-or-self::*) <= {MAX_ELEMENTS}"
+    f" and count(descendant-or-self::meta) <= {MAX_META}"
+    f" and string-length() < {MAX_TEXT}"
+    f" and (string-length() <= {MAX_TEXT_NODE}"
+    f"  or not(descendant::text()[string-length() > {MAX_TEXT_NODE}]"
+    f"    [not(parent::script or parent::style) or string-length() > {MAX_SCRIPT}]"
+    "    | descendant::text()[following-sibling::node()[1][self::text()]]))"
+    f" and not(descendant-or-self::*/@*[string-length() > {MAX_ATTRIBUTE}])"
+    " and not(descendant::comment() | descendant::processing-instruction())"
+)
+
+
+def within_caps(tree: HtmlElement) -> bool:
+    """``tree`` is certainly within every cap: ``bound_tree`` would change nothing (a root
+    with a tail, which is a subtree and not a page, is not looked at: it takes the full pass)."""
+    return not tree.tail and bool(_WITHIN_CAPS(tree))
+
+
 def bound_tree(tree: HtmlElement) -> bool:
     """Cut ``tree`` down to the caps, in place; whether anything was cut."""
+    if within_caps(tree):
+        return False  # the common case: a real page, checked in C
     cut = False
     kept = metas = 0
     text_left = MAX_TEXT

@@ -58,6 +58,7 @@ class PageMetadata:
     language: str | None = None  # ISO 639-1 (or -3) code
     canonical_url: str | None = None
     title_variants: tuple[str, ...] = ()  # <title>, og/twitter title, JSON-LD headline, <h1>s
+    descriptions: tuple[str, ...] = ()  # description, og:description, twitter:description
 
 
 def _meta_tags(tree: HtmlElement) -> dict[str, str]:
@@ -211,4 +212,11 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
         language=language,
         canonical_url=_canonical(tree, metas, url),
         title_variants=tuple(normalize_space(v) for v in (*variants, *h1s) if v and v.strip()),
+        descriptions=tuple(
+            dict.fromkeys(
+                normalize_space(metas[key])
+                for key in ("description", "og:description", "twitter:description")
+                if key in metas
+            )
+        ),
     )

@@ -1,7 +1,14 @@
 """Parse a page once, and read the page-wide signals later stages need.
 
-The signals are read *before* any extractor runs, because extractors prune the tree they are
-given. Each is one cheap pass over the tree (about a millisecond on a news page):
+The page is parsed as ``trafilatura.load_html`` parses it (same repairs, same libxml2
+options), into a tree every later stage shares: trafilatura and readability each work on a
+copy of it, so nothing is parsed twice. Our parser differs in one way only: lxml makes every
+element a plain ``HtmlElement`` in C, where ``lxml.html``'s parser asks a Python function for
+each element's class (``<form>`` and ``<input>`` get classes with form helpers that nothing
+here uses). Each element an extractor touches costs that call, about a tenth of our time.
+
+The signals are read before any extractor runs. Each is one cheap pass over the tree (about
+a millisecond on a news page):
 
 * the link index: the text of every ``<a>``, to tell a paragraph that is really a link
   ("Related: …", a menu, a share bar) from prose;
@@ -12,10 +19,19 @@ given. Each is one cheap pass over the tree (about a millisecond on a news page)
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
-import trafilatura
-from lxml.html import HtmlElement
+from lxml.etree import ElementDefaultClassLookup, tostring
+from lxml.html import (
+    HtmlComment,
+    HtmlElement,
+    HtmlEntity,
+    HTMLParser,
+    HtmlProcessingInstruction,
+    fromstring,
+)
+from trafilatura.utils import is_dubious_html, repair_faulty_html
 
 from bot.extraction.blocks import WORD, normalize_space
 from bot.extraction.limits import bound_tree
@@ -26,17 +42,62 @@ LONG_PARAGRAPH_CHARS = 120
 # Anchors longer than this are prose that happens to be linked, not navigation.
 MAX_ANCHOR_WORDS = 40
 
+log = logging.getLogger(__name__)
+
+# trafilatura's parser options (``trafilatura.utils.HTML_PARSER``), with lxml's C class lookup.
+_PARSER = HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+)
+_PARSER.set_element_class_lookup(
+    ElementDefaultClassLookup(
+        element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity
+    )
+)
+
+
+def load_html(html: str) -> HtmlElement | None:
+    """``trafilatura.load_html(html)`` step for step, with ``_PARSER`` (``None`` when the
+    text is not HTML). ``tests/test_extraction_speed.py`` checks both give the same tree."""
+    beginning = html[:50].lower()
+    dubious = is_dubious_html(beginning)
+    html = repair_faulty_html(html, beginning)
+    tree: HtmlElement | None = None
+    from_bytes = False
+    try:
+        tree = fromstring(html, parser=_PARSER)
+    except ValueError:  # a str with an encoding declaration: libxml2 wants bytes
+        tree, from_bytes = _from_bytes(html), True
+    except Exception as error:
+        log.debug("lxml could not parse the page: %s", error)
+    if (tree is None or len(tree) < 1) and not from_bytes:
+        tree = _from_bytes(html)
+    if tree is not None and dubious and len(tree) < 2:
+        return None  # not HTML at all
+    return tree
+
+
+def _from_bytes(html: str) -> HtmlElement | None:
+    try:
+        return fromstring(html.encode("utf8", "surrogatepass"), parser=_PARSER)
+    except Exception as error:
+        log.debug("lxml could not parse the page as bytes: %s", error)
+        return None
+
 
 def parse_html(html: str) -> HtmlElement | None:
-    """The lxml tree of ``html`` (a ``str``, so trafilatura never takes its bytes path), cut
-    down to the caps of ``bot.extraction.limits``.
+    """The lxml tree of ``html`` (see ``load_html``), cut down to the caps of
+    ``bot.extraction.limits``.
 
     trafilatura rejects a bare fragment such as ``<p>text</p>``; wrapping it in a document
     shell lets a pasted snippet be read like a page.
     """
-    tree = trafilatura.load_html(html)
+    tree = load_html(html)
     if tree is None and html.strip():
-        tree = trafilatura.load_html(f"<html><body>{html}</body></html>")
+        tree = load_html(f"<html><body>{html}</body></html>")
     if tree is not None:
         bound_tree(tree)  # before anyone reads it: hostile shapes cost seconds (issue 16)
         normalize_markup(tree)  # ruby readings and MathJax source (bot.extraction.markup)
@@ -48,7 +109,7 @@ class LinkIndex:
 
     def __init__(self, anchor_texts: list[str]) -> None:
         by_first: dict[str, set[tuple[str, ...]]] = {}
-        for text in anchor_texts:
+        for text in dict.fromkeys(anchor_texts):  # menus repeat: each distinct text once
             words = tuple(WORD.findall(text.lower()))
             if words and len(words) <= MAX_ANCHOR_WORDS:
                 by_first.setdefault(words[0], set()).add(words)
@@ -62,15 +123,18 @@ class LinkIndex:
         words = WORD.findall(text.lower())
         if not words:
             return 0.0
-        covered = i = 0
-        while i < len(words):
-            for anchor in self._by_first.get(words[i], ()):
+        by_first = self._by_first
+        covered = after = 0
+        # Only words that start some anchor can start a match; scan left to right, greedily,
+        # from the end of the last match.
+        for i in [i for i, word in enumerate(words) if word in by_first]:
+            if i < after:
+                continue
+            for anchor in by_first[words[i]]:
                 if tuple(words[i : i + len(anchor)]) == anchor:
                     covered += len(anchor)
-                    i += len(anchor)
+                    after = i + len(anchor)
                     break
-            else:
-                i += 1
         return covered / len(words)
 
 
@@ -84,10 +148,20 @@ class PageSignals:
     @classmethod
     def read(cls, tree: HtmlElement) -> PageSignals:
         """Collect the signals in two passes over ``tree`` (anchors, then paragraphs)."""
-        anchors = [normalize_space(a.text_content()) for a in tree.iter("a")]
+        # Each distinct anchor text once (menus and "Read more" links repeat).
+        anchors = [
+            normalize_space(text) for text in dict.fromkeys(map(_text, tree.iter("a"))) if text
+        ]
         long_chars = 0
         for p in tree.iter("p"):
-            chars = len(normalize_space(p.text_content()))
-            if chars >= LONG_PARAGRAPH_CHARS:
-                long_chars += chars
+            text = _text(p)
+            if text:
+                chars = len(normalize_space(text))
+                if chars >= LONG_PARAGRAPH_CHARS:
+                    long_chars += chars
         return cls(links=LinkIndex([a for a in anchors if a]), long_paragraph_chars=long_chars)
+
+
+def _text(element: HtmlElement) -> str:
+    """All the text inside ``element`` (as ``text_content()``, which costs twice as much)."""
+    return str(tostring(element, method="text", encoding="unicode", with_tail=False))

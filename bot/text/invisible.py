@@ -26,6 +26,6 @@ _TABLE[0x85] = " "  # NEXT LINE separates words: a space, not nothing
 
 def strip_invisible(text: str) -> str:
     """``text`` without bidi controls, zero-width spaces, tags and other control characters."""
-    if text.isascii() and text.isprintable():
-        return text  # the common case: no copy
+    if text.isprintable():
+        return text  # the common case (every character above is unprintable): no copy
     return text.translate(_TABLE)

@@ -34,7 +34,15 @@ class BotProcess:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
-        self._env = {**os.environ, **env, "PORT": str(self.port), "PYTHONPATH": str(ROOT)}
+        # A roomy job budget unless the test sets one: a loaded machine is not a hostile page.
+        defaults = {"KEYPOINTS_JOB_SECONDS": "60"}
+        self._env = {
+            **defaults,
+            **os.environ,
+            **env,
+            "PORT": str(self.port),
+            "PYTHONPATH": str(ROOT),
+        }
         self._proc: asyncio.subprocess.Process | None = None
         self._log: IO[bytes] | None = None
 
@@ -47,8 +55,9 @@ class BotProcess:
         )  # fmt: skip
         return self
 
-    async def wait_healthy(self, session: aiohttp.ClientSession, within: float = 30.0) -> None:
-        """Poll /healthz until it answers 200 (or fail with the process's log)."""
+    async def wait_healthy(self, session: aiohttp.ClientSession, within: float = 120.0) -> None:
+        """Poll /healthz until it answers 200 (or fail with the process's log). Generous: on a
+        loaded 2-core machine, imports, migrations and the worker's start take tens of seconds."""
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             assert self._proc is not None

@@ -75,6 +75,9 @@ def settings_for(slack: SlackStandIn, db_path: Path, **overrides: object) -> Set
         "api_url": slack.api_url,
         "database_url": f"sqlite+aiosqlite:///{db_path}",
         "post_interval": 0.0,
+        # A roomy budget for a real pipeline job (the tests are about a link's path, not the
+        # budget; a job of 50 ms can take seconds on a loaded machine). Budgets: test_workers.
+        "job_seconds": 60.0,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -1,0 +1,237 @@
+"""The shortcuts that keep extraction fast give exactly what the long way gives (issue 17).
+
+Each shortcut rests on a fact about a library or on an equivalence; these tests state them, so
+an upgrade or an edit that breaks one fails here rather than silently changing the output.
+Speed itself is measured by ``bench/bench_extraction.py``, never asserted here.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+import trafilatura
+from fakes.evaluation_data import HAS_EXTRACTION, NO_EXTRACTION, extraction_pages
+from fakes.hostile_pages import SHAPES
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml.etree import tostring
+from lxml.html import HtmlElement, fromstring
+from readability import Document
+
+from bot.extraction.blocks import WORD, Block, from_html, normalize_space
+from bot.extraction.limits import MAX_TEXT_NODE, bound_tree, within_caps
+from bot.extraction.page import LinkIndex, PageSignals, load_html, parse_html
+from bot.extraction.second_opinion import _Readability, readability_blocks
+from bot.text.invisible import _TABLE, strip_invisible
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+PAGES = sorted(p.name for p in FIXTURES.glob("*.html"))
+
+
+def _html(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def _same_tree(a: HtmlElement | None, b: HtmlElement | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return bool(tostring(a) == tostring(b))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_our_loader_builds_the_tree_trafilatura_builds(name: str) -> None:
+    """load_html parses a page into the same tree as trafilatura.load_html."""
+    html = _html(name)
+    assert _same_tree(load_html(html), trafilatura.load_html(html))
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<?xml version="1.0" encoding="utf-8"?><html><body><p>Declared.</p></body></html>',
+        "<!DOCTYPE html PUBLIC '-//W3C//DTD XHTML 1.0//EN' 'x.dtd'/>\n<html><p>Doc.</p></html>",
+        "<html/>\n<body><p>Self-closing root.</p></body>",
+        "<p>A bare fragment.</p>",
+        "plain words, no markup at all",
+        "<html><body><p>Control\x0b characters\x1f and \ufffe.</p></body></html>",
+        "",
+    ],
+)
+def test_our_loader_agrees_on_odd_input(html: str) -> None:
+    """Encoding declarations, broken doctypes, fragments and control characters load alike."""
+    assert _same_tree(load_html(html), trafilatura.load_html(html))
+
+
+def test_our_loader_makes_plain_elements_in_c() -> None:
+    """Every element is a plain HtmlElement: no Python class lookup per element, even forms."""
+    tree = load_html("<html><body><form><input name='q'><select></select></form></body></html>")
+    assert tree is not None
+    assert {type(element) for element in tree.iter()} == {HtmlElement}
+
+
+def test_trafilatura_leaves_the_tree_it_is_given_unchanged() -> None:
+    """bare_extraction works on its own copy, so later stages can read the same parsed tree."""
+    tree = parse_html(_html("news_article.html"))
+    assert tree is not None
+    before = tostring(tree)
+    for fast in (True, False):
+        document = trafilatura.bare_extraction(tree, fast=fast, include_comments=False)
+        assert document is not None and document.body is not None
+        assert tostring(tree) == before
+
+
+def test_text_output_format_gives_the_same_body() -> None:
+    """The "txt" format only skips flattening the body to text: the body tree is the same."""
+    tree = parse_html(_html("news_article.html"))
+    python = trafilatura.bare_extraction(tree, fast=True, include_comments=False)
+    text = trafilatura.bare_extraction(
+        tree, fast=True, include_comments=False, output_format="txt"
+    )
+    assert python is not None and text is not None
+    assert tostring(python.body) == tostring(text.body)
+
+
+@pytest.mark.parametrize("name", ["news_article.html", "french_article.html"])
+def test_readability_reads_the_shared_tree_like_a_fresh_parse(name: str) -> None:
+    """readability's blocks from the parsed tree equal those from the HTML; the tree is kept."""
+    html = _html(name)
+    tree = parse_html(html)
+    assert tree is not None
+    before = tostring(tree)
+    assert readability_blocks(tree) == readability_blocks(html)
+    assert tostring(tree) == before
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_readability_without_link_rewriting_gives_the_same_text(name: str) -> None:
+    """Our Document (no javascript link rewriting) summarises a page to the same blocks."""
+    tree = parse_html(_html(name))
+    assert tree is not None
+
+    def blocks(document_class: type) -> list[Block]:
+        summary = document_class(copy.deepcopy(tree)).summary(html_partial=True)
+        return from_html(fromstring(summary)) if summary.strip() else []
+
+    assert blocks(_Readability) == blocks(Document)
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_a_hostile_shape_takes_the_full_pass(name: str) -> None:
+    """The cheap check never calls a tree that the full pass would cut within the caps."""
+    tree = trafilatura.load_html(SHAPES[name]())
+    assert tree is not None
+    if within_caps(tree):
+        assert not bound_tree(copy.deepcopy(tree))
+
+
+def test_the_check_sees_each_cap() -> None:
+    """One text node one character over its cap fails the check; at the cap it passes."""
+    at_cap = load_html(f"<html><body><p>{'a' * MAX_TEXT_NODE}</p></body></html>")
+    over = load_html(f"<html><body><p>{'a' * (MAX_TEXT_NODE + 1)}</p></body></html>")
+    assert at_cap is not None and over is not None
+    assert within_caps(at_cap)
+    assert not within_caps(over)
+    assert bound_tree(over)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_ordinary_pages_are_within_the_caps(name: str) -> None:
+    """A real page passes the check, and the full pass would indeed cut nothing."""
+    tree = trafilatura.load_html(_html(name))
+    assert tree is not None
+    assert within_caps(tree)
+    assert not bound_tree(tree)
+
+
+@pytest.mark.skipif(not HAS_EXTRACTION, reason=NO_EXTRACTION)
+def test_benchmark_pages_load_and_pass_the_check_alike() -> None:
+    """On the 121 benchmark pages: the same tree as trafilatura's, and the check is right."""
+    for page in extraction_pages():
+        ours, theirs = load_html(page.html), trafilatura.load_html(page.html)
+        assert _same_tree(ours, theirs), page.page_id
+        assert theirs is not None
+        assert within_caps(theirs) == (not bound_tree(theirs)), page.page_id
+
+
+def test_every_invisible_character_is_unprintable() -> None:
+    """strip_invisible returns printable text as it is: nothing it removes is printable."""
+    assert not [hex(c) for c in _TABLE if chr(c).isprintable()]
+    text = "Bundes\u00adregierung"
+    assert strip_invisible(text) == "Bundesregierung"
+
+
+_REGEX_SPACES = re.compile(r"\s+")
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_normalize_space_collapses_exactly_what_regex_whitespace_matches(text: str) -> None:
+    """str.split() and the regex \\s+ agree on every character, so the cheaper one is used."""
+    expected = _REGEX_SPACES.sub(" ", strip_invisible(text)).strip()
+    assert normalize_space(text) == unicodedata.normalize("NFC", expected)
+    assert " ".join(text.split()) == _REGEX_SPACES.sub(" ", text).strip()
+
+
+def test_block_words_are_counted_once_and_right() -> None:
+    """Block.words is the number of \\w+ tokens, and not part of a block's equality."""
+    block = Block("Rail plan: approved, 3 to 1 (again).")
+    assert block.words == len(WORD.findall(block.text)) == 7
+    assert block == Block("Rail plan: approved, 3 to 1 (again).")
+
+
+def _greedy_coverage(anchor_texts: list[str], text: str) -> float:
+    """The link coverage as first written: a scan of every word."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for anchor in anchor_texts:
+        words = tuple(WORD.findall(anchor.lower()))
+        if words and len(words) <= 40:
+            by_first.setdefault(words[0], []).append(words)
+    for first in by_first:
+        by_first[first] = sorted(set(by_first[first]), key=len, reverse=True)
+    words = WORD.findall(text.lower())
+    if not words:
+        return 0.0
+    covered = i = 0
+    while i < len(words):
+        for anchor in by_first.get(words[i], ()):
+            if tuple(words[i : i + len(anchor)]) == anchor:
+                covered += len(anchor)
+                i += len(anchor)
+                break
+        else:
+            i += 1
+    return covered / len(words)
+
+
+_WORDS = st.sampled_from(["read", "more", "the", "news", "a", "b", "read more", "sport"])
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.lists(_WORDS, min_size=1, max_size=4).map(" ".join), max_size=8),
+    st.lists(_WORDS, max_size=30).map(" ".join),
+)
+def test_link_coverage_scans_only_where_an_anchor_can_start(
+    anchors: list[str], text: str
+) -> None:
+    """Skipping words that start no anchor gives the same coverage as scanning every word."""
+    assert LinkIndex(anchors).coverage(text) == pytest.approx(_greedy_coverage(anchors, text))
+
+
+def test_page_signals_read_anchor_text_like_text_content() -> None:
+    """Anchors and paragraphs are read with lxml's text serialiser: same text as text_content."""
+    tree = parse_html(
+        "<html><body><p>"
+        + "Long enough paragraph text with a <a href='/x'>link <b>inside</b></a> here. " * 3
+        + "</p><a href='/y'>Menu</a><a href='/y'>Menu</a></body></html>"
+    )
+    assert tree is not None
+    page = PageSignals.read(tree)
+    paragraph = normalize_space(tree.find(".//p").text_content())  # type: ignore[union-attr]
+    assert page.long_paragraph_chars == len(paragraph)
+    assert page.links.coverage("Menu") == 1.0
+    assert page.links.coverage("link inside") == 1.0
