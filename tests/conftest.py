@@ -14,6 +14,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Hypothesis times each example (200 ms by default) and its data generation: speed targets,
+# which a loaded machine can miss. Off for the whole suite; speed is measured in bench/.
+settings.register_profile("keypoints", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("keypoints")
 
 # process_leaks fails the run when a child process outlives the tests (see its docstring);
 # pytester runs a small suite in a subprocess to prove that check can fail.
