@@ -87,6 +87,17 @@ async def migrated_engine(backend: str, sqlite_file: Path) -> AsyncIterator[Asyn
         yield engine
 
 
+@pytest.fixture(name="database_url", params=BACKENDS)
+async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database for the migrations to build: a SQLite file, then a fresh Postgres
+    database (skipped, saying why, without a server)."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'migrate.db'}"
+        return
+    async with fresh_database() as url:
+        yield url
+
+
 @pytest.fixture(name="engine", params=BACKENDS)
 async def sqlite_and_postgres_engine(
     request: pytest.FixtureRequest, tmp_path: Path
