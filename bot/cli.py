@@ -23,6 +23,7 @@ from bot.methods import METHOD_HELP, METHOD_NAMES
 if TYPE_CHECKING:  # kept out of the start-up path: `--help` must not import the pipeline
     from bot.fetch import FetchSettings
     from bot.models import Summary
+    from bot.workers import WorkerBudget
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -56,6 +57,8 @@ output: one line per input line on stdout, in the same order:
   text is the article body (paragraphs separated by blank lines), also when no key point could
   be chosen; error is null or a short reason, and a bad line gets an error without stopping
   the batch; bullets_note says why there are fewer bullets than requested. Exit status 0.
+Each line has KEYPOINTS_JOB_SECONDS (default 5) to be read and summarised, as in `serve`;
+a line over it gets an error. Also read: KEYPOINTS_ALLOW_HOSTS and the other fetch settings.
 """
 _SERVE_HELP = """\
 Run the Slack bot until SIGINT or SIGTERM. The credentials choose the mode:
@@ -282,6 +285,19 @@ def _fetch_settings() -> FetchSettings:
         raise SettingsError(str(exc)) from None
 
 
+def _job_budget() -> WorkerBudget:
+    """Each page's time budget, from ``KEYPOINTS_JOB_SECONDS`` as ``serve`` reads it (same
+    default, bounds and error line). Only that variable is handed to the bot's reader: a batch
+    needs no Slack credentials, so their checks must not stop it. (bot.settings brings
+    SQLAlchemy along: ~0.2 s on a batch that starts worker processes anyway.)"""
+    from bot.settings import Settings
+    from bot.workers import WorkerBudget
+
+    name = "KEYPOINTS_JOB_SECONDS"
+    env = {name: os.environ[name]} if name in os.environ else {}
+    return WorkerBudget(seconds=Settings.from_env(env).job_seconds)
+
+
 def _summarize_source(source: str, bullets: int, method: str) -> Summary:
     """A URL is fetched on an event loop; a file or stdin is summarised without one (asyncio
     is not even imported)."""
@@ -312,10 +328,16 @@ async def _summarize_url(url: str, settings: FetchSettings, bullets: int, method
 
 async def _batch(bullets: int, method: str) -> int:
     settings = _fetch_settings()  # a bad setting is reported before the slow imports
+    budget = _job_budget()
     from bot.batch import BatchRunner
     from bot.fetch import Fetcher
 
-    runner = BatchRunner(bullets=bullets, method=method, fetcher_factory=lambda: Fetcher(settings))
+    runner = BatchRunner(
+        bullets=bullets,
+        method=method,
+        fetcher_factory=lambda: Fetcher(settings),
+        budget=budget,
+    )
     await runner.run(sys.stdin, sys.stdout)
     return EXIT_OK
 

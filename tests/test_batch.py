@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, ClassVar, TextIO
+
+import pytest
 
 from bot.batch import BatchRunner
+from bot.cli import main
 from bot.fetch import Fetcher, FetchSettings
+from bot.settings import Settings
 from bot.workers import WorkerBudget
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cli"
@@ -169,3 +175,49 @@ async def test_text_is_returned_when_no_bullet_or_only_a_paywall_teaser() -> Non
     assert records[1]["text"] == teaser and records[1]["title"] == "Bike lanes"
     assert records[1]["bullets"] == [] and "paywall" in str(records[1]["error"])
     assert records[2]["text"] is None and records[2]["error"]  # extraction found nothing
+
+
+class _RecordingRunner:
+    """Stands in for ``BatchRunner`` in ``keypoints batch``: keeps what it was built with."""
+
+    built: ClassVar[list[dict[str, Any]]] = []
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.built.append(kwargs)
+
+    async def run(self, lines: Iterable[str], out: TextIO) -> int:
+        return 0
+
+
+@pytest.mark.parametrize(("value", "seconds"), [(None, Settings().job_seconds), ("0.7", 0.7)])
+def test_batch_gives_each_page_the_budget_serve_reads_from_keypoints_job_seconds(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, seconds: float
+) -> None:
+    """`keypoints batch` builds its runner with KEYPOINTS_JOB_SECONDS as the per-page budget
+    (the bot's default when unset), not a fixed 5 s."""
+    import bot.batch
+
+    if value is None:
+        monkeypatch.delenv("KEYPOINTS_JOB_SECONDS", raising=False)
+    else:
+        monkeypatch.setenv("KEYPOINTS_JOB_SECONDS", value)
+    monkeypatch.setattr(_RecordingRunner, "built", [])
+    monkeypatch.setattr(bot.batch, "BatchRunner", _RecordingRunner)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["batch"]) == 0
+    (kwargs,) = _RecordingRunner.built
+    assert kwargs["budget"] == WorkerBudget(seconds=seconds)
+
+
+def test_a_bad_keypoints_job_seconds_stops_batch_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A value below 0.1 s exits 2 with the variable named, before any line is read."""
+    monkeypatch.setenv("KEYPOINTS_JOB_SECONDS", "0")
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"id": 1, "text": "never read"}\n'))
+    assert main(["batch"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip().splitlines() == [
+        "keypoints: KEYPOINTS_JOB_SECONDS must be at least 0.1, got 0"
+    ]

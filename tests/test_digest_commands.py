@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time
-from pathlib import Path
 
 import pytest
 from fakes.digest_slack import RecordingSlack
+from fakes.stores import sqlite_and_postgres_engine  # noqa: F401  (the engine fixture)
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.digest.commands import DigestCommands, parse_schedule, slack_user_tz, unwrap_link
 from bot.digest.model import Digest, DigestStory
@@ -19,7 +19,6 @@ from bot.digest.settings import DigestSettings
 from bot.digest.store import DigestStore
 from bot.errors import NotFound
 from bot.slack.commands import CommandContext, CommandRouter
-from bot.store.db import init_db, make_engine
 
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
 SETTINGS = DigestSettings(default_feeds=("https://default.test/rss",))
@@ -71,11 +70,8 @@ class Harness:
 
 
 @pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'cmd.db'}")
-    await init_db(engine)
-    yield Harness(DigestStore(engine))
-    await engine.dispose()
+def harness(engine: AsyncEngine) -> Harness:
+    return Harness(DigestStore(engine))
 
 
 async def test_feed_add_list_remove(harness: Harness) -> None:

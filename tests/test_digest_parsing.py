@@ -8,13 +8,14 @@ import resource
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TypeVar
 
 import psutil
 import pytest
 from fakes.digest_slack import RecordingSlack
 from fakes.feed_server import Entry, FeedServer, LocalFetcher, rss
+from fakes.stores import sqlite_engine  # noqa: F401  (the engine fixture)
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.digest import parsing
 from bot.digest.feeds import MAX_SUMMARY_CHARS, FeedItem, parse_feed, plain_text
@@ -24,7 +25,6 @@ from bot.digest.settings import DigestSettings
 from bot.digest.sources import fetch_feeds
 from bot.models import Article, Summary
 from bot.slack.commands import CommandContext, CommandRouter
-from bot.store.db import init_db, make_engine
 
 T = TypeVar("T")
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
@@ -227,11 +227,9 @@ def test_feed_limits_come_from_the_environment() -> None:
 
 
 async def test_feed_add_refuses_a_huge_feed_with_one_line(
-    tmp_path: Path, pool: FeedParserPool
+    engine: AsyncEngine, pool: FeedParserPool
 ) -> None:
     """`feed add` of a huge feed replies with one short reason and does not save the feed."""
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'feeds.db'}")
-    await init_db(engine)
 
     async def summarise(url: str) -> Summary:
         return Summary(Article(("One.",)), ("One.",))
@@ -244,27 +242,24 @@ async def test_feed_add_refuses_a_huge_feed_with_one_line(
     async def unused(ctx: CommandContext) -> None:
         raise AssertionError("no link commands here")
 
-    try:
-        async with FeedServer() as server, LocalFetcher() as fetcher:
-            server.routes["/big.xml"] = many_items(25_000)
-            server.routes["/ok.xml"] = small_feed("Fine")
-            service = make_digest_service(
-                engine,
-                RecordingSlack(),
-                fetcher,
-                settings=DigestSettings(default_feeds=()),
-                summarise=summarise,
-                clock=lambda: NOW,
-                feed_parser=pool,
-            )
-            router = CommandRouter(on_link=unused)
-            service.commands.register(router)
-            for path in ("/big.xml", "/ok.xml"):
-                text = f"feed add {server.url(path)}"
-                await router.dispatch(CommandContext("T1", "C1", "U1", text, (), reply))
-            feeds = await service.store.list_feeds("C1")
-    finally:
-        await engine.dispose()
+    async with FeedServer() as server, LocalFetcher() as fetcher:
+        server.routes["/big.xml"] = many_items(25_000)
+        server.routes["/ok.xml"] = small_feed("Fine")
+        service = make_digest_service(
+            engine,
+            RecordingSlack(),
+            fetcher,
+            settings=DigestSettings(default_feeds=()),
+            summarise=summarise,
+            clock=lambda: NOW,
+            feed_parser=pool,
+        )
+        router = CommandRouter(on_link=unused)
+        service.commands.register(router)
+        for path in ("/big.xml", "/ok.xml"):
+            text = f"feed add {server.url(path)}"
+            await router.dispatch(CommandContext("T1", "C1", "U1", text, (), reply))
+        feeds = await service.store.list_feeds("C1")
     assert replies[0] == (
         ":warning: That feed is too large or complex to read (it takes more than 1 s to parse)."
     )

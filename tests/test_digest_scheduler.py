@@ -9,12 +9,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
-from fakes.stores import BACKENDS, initialised_engine
+from fakes.stores import sqlite_and_postgres_engine  # noqa: F401  (the engine fixture)
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.digest.model import Digest
@@ -62,12 +61,6 @@ class FakeJob:
         self.posts.append(channel_id)
         await run.header_posted(ts)
         return RunResult(digest, ts)
-
-
-@pytest.fixture(params=BACKENDS)
-async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    async for eng in initialised_engine(request.param, tmp_path / "sched.db", "digest_test"):
-        yield eng
 
 
 async def scheduled_store(engine: AsyncEngine) -> DigestStore:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from fakes.digest_slack import RecordingSlack
 from fakes.feed_server import Entry, FeedServer, LocalFetcher, rss
+from fakes.stores import sqlite_and_postgres_engine  # noqa: F401  (the engine fixture)
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.digest.model import Digest, DigestStory
 from bot.digest.render import render_json
@@ -16,7 +17,6 @@ from bot.digest.settings import DEFAULT_FEEDS, DigestSettings
 from bot.fetch import Fetcher, FetchSettings
 from bot.models import Article, Summary
 from bot.slack.commands import CommandContext, CommandRouter
-from bot.store.db import init_db, make_engine
 
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
 
@@ -55,10 +55,8 @@ def test_render_json_round_trips_story_fields() -> None:
     }
 
 
-async def test_service_wires_commands_scheduler_and_hook(tmp_path: Path) -> None:
+async def test_service_wires_commands_scheduler_and_hook(engine: AsyncEngine) -> None:
     """make_digest_service: `feed add` checks the feed, `digest at` schedules, ticks post."""
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'svc.db'}")
-    await init_db(engine)
     slack = RecordingSlack(tz="Europe/Berlin")
 
     async def summarise(url: str) -> Summary:
@@ -89,7 +87,6 @@ async def test_service_wires_commands_scheduler_and_hook(tmp_path: Path) -> None
         assert "08:30 Europe/Berlin on weekdays" in replies[1]
         clock[0] = NOW + timedelta(minutes=31)  # 08:31 in Berlin
         outcomes = await service.scheduler.tick()
-    await engine.dispose()
     assert [o.state for o in outcomes] == ["posted"]
     assert len(slack.top_level) == 1 and len(slack.replies) == 1
 
@@ -111,10 +108,10 @@ async def _command(service: DigestService, text: str) -> list[str]:
     return replies
 
 
-async def test_service_imports_opml_from_an_address_through_the_fetcher(tmp_path: Path) -> None:
+async def test_service_imports_opml_from_an_address_through_the_fetcher(
+    engine: AsyncEngine,
+) -> None:
     """`feed import <url>` fetches the OPML and checks each feed through the fetcher."""
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'opml.db'}")
-    await init_db(engine)
     async with FeedServer() as server, LocalFetcher() as fetcher:
         server.routes["/f.xml"] = rss("Wire", [Entry("A story", "https://x.test/s", "w", NOW)])
         server.routes["/list.opml"] = (
@@ -129,17 +126,14 @@ async def test_service_imports_opml_from_an_address_through_the_fetcher(tmp_path
         replies = await _command(service, f"feed import <{server.url('/list.opml')}>")
         assert server.hits["/list.opml"] == 1 and server.hits["/gone.xml"] == 1
         assert await service.store.list_feeds("C1") == [server.url("/f.xml")]
-    await engine.dispose()
     assert replies[0].startswith("Imported 1 feed, refused 1.")
 
 
 @pytest.mark.parametrize("media_type", ["text/x-opml", "application/xml", "text/xml"])
 async def test_opml_import_through_the_safe_fetcher_accepts_opml_media_types(
-    tmp_path: Path, media_type: str
+    engine: AsyncEngine, media_type: str
 ) -> None:
     """With the real fetcher, an OPML list served as text/x-opml (or XML) is imported."""
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'opml.db'}")
-    await init_db(engine)
     fetch_settings = FetchSettings(allow_hosts=("127.0.0.1",), total_timeout=5.0)
     async with FeedServer() as server, Fetcher(fetch_settings) as fetcher:
         server.routes["/f.xml"] = rss("Wire", [Entry("A story", "https://x.test/s", "w", NOW)])
@@ -153,5 +147,4 @@ async def test_opml_import_through_the_safe_fetcher_accepts_opml_media_types(
         )
         replies = await _command(service, f"feed import <{server.url('/list.opml')}>")
         assert await service.store.list_feeds("C1") == [server.url("/f.xml")]
-    await engine.dispose()
     assert replies[0].startswith("Imported 1 feed"), replies

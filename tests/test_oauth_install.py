@@ -14,6 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 import aiohttp
 from fakes.fake_slack import event_callback, link_message, send_signed, slash_command
 from fakes.slack_harness import SECRET, FakeSummariser, settings_for, simple_canonical
+from fakes.stores import migrated_sqlite_and_postgres_engine  # noqa: F401  (the engine fixture)
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.digest.extension import digest_extension
 from bot.digest.schedule import Schedule
@@ -22,9 +24,7 @@ from bot.slack.app import Bot, running_bot
 from bot.slack.serve import EVENTS_PATH, serving_http
 from bot.slack.standin import SlackStandIn
 from bot.store.channels import auto_enabled
-from bot.store.db import make_engine
 from bot.store.installations import oauth_state_store, oauth_states_table, purge_expired_states
-from bot.store.migrate import migrate
 
 CLIENT_SECRET = "oauth-client-secret-value"
 URL = "https://news.example.com/story/7"
@@ -161,20 +161,15 @@ async def test_tokens_revoked_removes_the_bot_token(tmp_path: Path) -> None:
         assert await h.bot.installations.async_find_bot(enterprise_id=None, team_id="T1") is None
 
 
-async def test_abandoned_install_states_are_purged(tmp_path: Path) -> None:
+async def test_abandoned_install_states_are_purged(engine: AsyncEngine) -> None:
     """Expired OAuth states are deleted by housekeeping; live ones are kept and still usable."""
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'states.db'}")
-    try:
-        await migrate(engine)
-        states = oauth_state_store(engine)
-        live = await states.async_issue()
-        async with engine.begin() as conn:
-            await conn.execute(
-                oauth_states_table.insert().values(state="old", expire_at=datetime(2020, 1, 1))
-            )
-        # bolt's state store stamps states with the real clock, so purge as of the real clock too
-        assert await purge_expired_states(engine, now=datetime.now(UTC).timestamp()) == 1
-        assert await states.async_consume("old") is False
-        assert await states.async_consume(live) is True
-    finally:
-        await engine.dispose()
+    states = oauth_state_store(engine)
+    live = await states.async_issue()
+    async with engine.begin() as conn:
+        await conn.execute(
+            oauth_states_table.insert().values(state="old", expire_at=datetime(2020, 1, 1))
+        )
+    # bolt's state store stamps states with the real clock, so purge as of the real clock too
+    assert await purge_expired_states(engine, now=datetime.now(UTC).timestamp()) == 1
+    assert await states.async_consume("old") is False
+    assert await states.async_consume(live) is True

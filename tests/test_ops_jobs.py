@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 from fakes.slack_harness import FakeSummariser, http_bot, simple_canonical
-from fakes.stores import BACKENDS, migrated_engine
+from fakes.stores import migrated_sqlite_and_postgres_engine  # noqa: F401  (the engine fixture)
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from test_slack_service import RecordingReplier
@@ -32,12 +30,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture(params=BACKENDS)
-async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    async for engine in migrated_engine(request.param, tmp_path / "jobs.db"):
-        yield engine
 
 
 async def _state(engine: AsyncEngine, job_id: int) -> tuple[str, str, int]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fakes.slack_harness import FakeSummariser, simple_canonical
+from fakes.stores import sqlite_and_postgres_engine  # noqa: F401  (the engine fixture)
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -18,7 +17,6 @@ from bot.models import Summary
 from bot.slack.pacing import ChannelPacer
 from bot.slack.render import SlackMessage
 from bot.slack.service import KeypointsService, LinkRequest
-from bot.store.db import init_db, make_engine
 
 
 class RecordingReplier:
@@ -47,14 +45,6 @@ class RecordingReplier:
 
     async def respond(self, response_url: str, message: SlackMessage, *, public: bool) -> None:
         self.sent.append(("respond", (response_url, public, message.text)))
-
-
-@pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'svc.db'}")
-    await init_db(engine)
-    yield engine
-    await engine.dispose()
 
 
 def _service(engine: AsyncEngine, summarise: Any, replier: RecordingReplier) -> KeypointsService:

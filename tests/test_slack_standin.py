@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from fakes.fake_slack import HandClock
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.standin import SlackStandIn
+from bot.slack.standin import TRIGGER_SECONDS, SlackStandIn
 
 PARENT = {"type": "message", "ts": "100.000001", "user": "U1", "text": "parent"}
 REPLY_1 = {**PARENT, "ts": "100.000002", "thread_ts": "100.000001", "text": "first reply"}
@@ -19,7 +20,7 @@ LATER = {"type": "message", "ts": "100.000004", "user": "U2", "text": "top-level
 
 @pytest.fixture
 async def slack() -> AsyncIterator[tuple[SlackStandIn, AsyncWebClient]]:
-    async with SlackStandIn() as standin:
+    async with SlackStandIn(clock=HandClock()) as standin:
         for message in (PARENT, REPLY_1, REPLY_2, LATER):
             standin.add_message("C1", message)
         yield standin, AsyncWebClient(token="xoxb-test", base_url=standin.api_url)
@@ -134,19 +135,26 @@ MODAL = {
 async def test_a_trigger_opens_one_view_within_its_three_seconds(
     slack: tuple[SlackStandIn, AsyncWebClient],
 ) -> None:
-    """views.open: once per trigger (exchanged_trigger_id), never after it expired."""
+    """views.open: once per trigger (exchanged_trigger_id), never after its 3 s on the
+    stand-in's clock or after expire_trigger (expired_trigger_id)."""
     standin, client = slack
+    clock = standin.clock
+    assert isinstance(clock, HandClock)
     trigger = standin.issue_trigger()
+    clock.advance(TRIGGER_SECONDS - 0.1)  # just in time
     opened = await client.views_open(trigger_id=trigger, view=MODAL)
     assert opened["view"]["id"].startswith("V") and opened["view"]["state"] == {"values": {}}
     with pytest.raises(SlackApiError) as again:
         await client.views_open(trigger_id=trigger, view=MODAL)
     assert again.value.response["error"] == "exchanged_trigger_id"
     late = standin.issue_trigger()
-    standin.expire_trigger(late)
-    with pytest.raises(SlackApiError) as expired:
-        await client.views_open(trigger_id=late, view=MODAL)
-    assert expired.value.response["error"] == "expired_trigger_id"
+    clock.advance(TRIGGER_SECONDS + 0.1)
+    cut_short = standin.issue_trigger()  # fresh, but a test says its time is up
+    standin.expire_trigger(cut_short)
+    for stale in (late, cut_short):
+        with pytest.raises(SlackApiError) as expired:
+            await client.views_open(trigger_id=stale, view=MODAL)
+        assert expired.value.response["error"] == "expired_trigger_id"
 
 
 async def test_views_break_block_kit_limits_the_way_slack_refuses_them(

@@ -7,30 +7,20 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from fakes.fake_slack import event_callback, link_message, send_signed
 from fakes.slack_harness import SECRET, http_bot
+from fakes.stores import migrated_sqlite_and_postgres_engine  # noqa: F401  (the engine fixture)
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.stats_report import stats_json, stats_text
 from bot.store import replies
-from bot.store.db import make_engine
-from bot.store.migrate import migrate
 from bot.store.stats import gather_stats
 
 ROOT = Path(__file__).resolve().parents[1]
 DAY = 86400.0
-
-
-@pytest.fixture
-async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'stats.db'}")
-    await migrate(engine)
-    yield engine
-    await engine.dispose()
 
 
 async def answer(
@@ -126,7 +116,8 @@ async def test_stats_command_prints_json_and_text_from_database_url(
     await answer(
         engine, "x", "https://slow.example/a", at=time.time() - 60, took=1.5, reason="timeout"
     )
-    env = {**os.environ, "DATABASE_URL": str(engine.url), "PYTHONPATH": str(ROOT)}
+    url = engine.url.render_as_string(hide_password=False)
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     run = [sys.executable, "-m", "bot", "stats", "--days", "1"]
     out = await asyncio.to_thread(
         subprocess.run, [*run, "--json"], capture_output=True, text=True, env=env, timeout=300

@@ -37,6 +37,7 @@ from bot.digest.store import DigestStore
 from bot.digest.stories import KeywordFilters
 from bot.errors import KeypointsError
 from bot.slack.commands import CommandContext, CommandRouter
+from bot.slack.links import unwrap_link
 
 log = logging.getLogger(__name__)
 
@@ -65,15 +66,6 @@ def slack_user_tz(client: object) -> UserTz:
         return str(tz) if tz else None
 
     return lookup
-
-
-def unwrap_link(word: str) -> str:
-    """Slack sends links in command text as ``<https://…>`` or ``<https://…|label>``, with
-    ``&``, ``<`` and ``>`` escaped as entities: the URL as the user wrote it."""
-    if word.startswith("<") and word.endswith(">"):
-        word = word[1:-1].split("|", 1)[0]
-    # Slack escapes exactly these three; "&amp;" last, so "&amp;lt;" stays "&lt;".
-    return word.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def parse_schedule(args: Sequence[str], default_tz: str | None) -> Schedule:

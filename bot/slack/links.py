@@ -72,6 +72,16 @@ def links_in_text(text: str, limit: int | None = 5, *, code: bool = True) -> lis
     return _select([url for _, url in sorted(found)], limit)
 
 
+def unwrap_link(word: str) -> str:
+    """Slack sends links in command text as ``<https://…>`` or ``<https://…|label>``, with
+    ``&``, ``<`` and ``>`` escaped as entities: the URL as the user wrote it. The slash
+    commands and the settings form's feed box both read addresses through this."""
+    if word.startswith("<") and word.endswith(">"):
+        word = word[1:-1].split("|", 1)[0]
+    # Slack escapes exactly these three; "&amp;" last, so "&amp;lt;" stays "&lt;".
+    return word.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def is_article_candidate(url: str) -> bool:
     """False for Slack's own links, non-http(s) links and direct image links."""
     try:

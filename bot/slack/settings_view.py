@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.digest.schedule import DAY_NAMES, Schedule, ScheduleError, parse_time, zone
+from bot.slack.links import unwrap_link
 from bot.store.channels import CHANNEL_BULLETS, MAX_MIN_WORDS, ChannelChoices
 
 CALLBACK_ID = "keypoints_channel_settings"
@@ -357,7 +358,7 @@ def _parse_feeds(text: str, errors: Errors) -> tuple[str, ...]:
     for number, line in enumerate(lines, 1):
         if not line:
             continue
-        url = line[1:-1] if line.startswith("<") and line.endswith(">") else line
+        url = unwrap_link(line)  # as /keypoints feed add reads it
         if not _feed_address(url):
             shown = url if len(url) <= 40 else url[:39] + "…"
             errors[FEEDS] = f"Line {number} (“{shown}”) is not a feed address: it must start "

@@ -12,9 +12,11 @@ Slack's behaviour surprises, the stand-in copies it, because that is where bots 
   ``channel_not_found``, ``invalid_auth``, ``account_inactive``...) are HTTP 200 with
   ``{"ok": false, "error": ...}``; a revoked token gets ``invalid_auth`` from every method;
 - ``views.open`` takes a ``trigger_id`` once, within 3 seconds of the click that carried it
-  (``exchanged_trigger_id`` / ``expired_trigger_id`` after that); views are checked against
-  Block Kit's limits (slack_sdk's own models) and refused with ``invalid_arguments`` and a
-  message, as Slack does; ``views.update`` with a stale ``hash`` gets ``hash_conflict``;
+  (``exchanged_trigger_id`` / ``expired_trigger_id`` after that; the 3 seconds are counted on
+  ``clock``, the real monotonic clock unless a test passes one it advances by hand); views
+  are checked against Block Kit's limits (slack_sdk's own models) and refused with
+  ``invalid_arguments`` and a message, as Slack does; ``views.update`` with a stale ``hash``
+  gets ``hash_conflict``;
 - ``conversations.members`` pages through a channel's members (``cursor``/``limit``) and says
   ``channel_not_found`` for a channel it does not know (a private one the bot is not in);
   ``users.info`` says who is an admin or owner (``user_not_found`` for ``unknown_users``).
@@ -30,7 +32,7 @@ import contextlib
 import itertools
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,6 +92,10 @@ class SlackStandIn:
     triggers: dict[str, float] = field(default_factory=dict)  # issued trigger id → when
     used_triggers: set[str] = field(default_factory=set)
     expired_triggers: set[str] = field(default_factory=set)
+    # What trigger ids age by. Tests pass a clock they advance by hand, so a loaded machine
+    # cannot expire a trigger between the click and views.open; calls' ``at`` stays real time
+    # (pacing is measured in real seconds).
+    clock: Callable[[], float] = time.monotonic
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -173,7 +179,7 @@ class SlackStandIn:
     def issue_trigger(self) -> str:
         """A trigger id as Slack puts in a click's payload, valid for ``TRIGGER_SECONDS``."""
         trigger = f"{next(self._ts)}.{int(time.time())}.{len(self.triggers):08x}"
-        self.triggers[trigger] = time.monotonic()
+        self.triggers[trigger] = self.clock()
         return trigger
 
     def expire_trigger(self, trigger: str) -> None:
@@ -405,7 +411,7 @@ class SlackStandIn:
             return {"ok": False, "error": "exchanged_trigger_id"}
         issued = self.triggers.get(trigger)
         if trigger in self.expired_triggers or (
-            issued is not None and time.monotonic() - issued > TRIGGER_SECONDS
+            issued is not None and self.clock() - issued > TRIGGER_SECONDS
         ):
             return {"ok": False, "error": "expired_trigger_id"}
         if view.get("type") != "modal":

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
+from fakes.fake_slack import HandClock
 
 from bot.errors import Paywalled
 from bot.models import Article, Summary
@@ -91,9 +92,10 @@ async def http_bot(
     canonicalize: Callable[[str], str] = simple_canonical,
     **overrides: object,
 ) -> AsyncIterator[Harness]:
-    """Everything started on 127.0.0.1 with free ports; stopped (and drained) on exit."""
+    """Everything started on 127.0.0.1 with free ports; stopped (and drained) on exit. The
+    stand-in's trigger ids age on a ``HandClock`` (``h.slack.clock.advance``), not real time."""
     summariser = FakeSummariser()
-    async with SlackStandIn() as slack:
+    async with SlackStandIn(clock=HandClock()) as slack:
         settings = settings_for(slack, tmp_path / "kp.db", **overrides)
         async with (
             running_bot(

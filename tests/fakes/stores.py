@@ -6,8 +6,10 @@ importing it (pytest registers it under its ``name``)::
 
     from fakes.stores import sqlite_and_postgres_engine  # noqa: F401  (the engine fixture)
 
-A module with its own file name or set-up builds its fixture on ``initialised_engine`` or
-``migrated_engine`` (the schema built by the Alembic migrations, as ``serve`` does).
+``migrated_sqlite_and_postgres_engine`` is the same ``engine`` with the schema built by the
+Alembic migrations, as ``serve`` does; ``sqlite_engine`` is ``engine`` on SQLite alone, for a
+slow test where the database is incidental (import one of the three, not two). A module with
+its own set-up builds its fixture on ``initialised_engine`` or ``migrated_engine``.
 """
 
 from __future__ import annotations
@@ -104,4 +106,20 @@ async def sqlite_and_postgres_engine(
 ) -> AsyncIterator[AsyncEngine]:
     """Every table (``init_db``) on SQLite, then on a Postgres schema."""
     async for engine in initialised_engine(request.param, tmp_path / "store.db"):
+        yield engine
+
+
+@pytest.fixture(name="engine", params=BACKENDS)
+async def migrated_sqlite_and_postgres_engine(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[AsyncEngine]:
+    """The migrations' schema on SQLite, then on a fresh Postgres database."""
+    async for engine in migrated_engine(request.param, tmp_path / "migrated.db"):
+        yield engine
+
+
+@pytest.fixture(name="engine")
+async def sqlite_engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """Every table (``init_db``) on SQLite alone: the database is incidental to the test."""
+    async for engine in initialised_engine("sqlite", tmp_path / "store.db"):
         yield engine
