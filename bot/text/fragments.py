@@ -38,8 +38,36 @@ _OPENER = "(?:" + "|".join(_OPENERS) + ")"
 _GLUED = re.compile(
     rf"(?<=[a-z0-9’”)])\s+(?={_OPENER}\s+[a-z])|(?<=[^\sA-Z])\s+(?=[A-Z]{{2,}}(?:\s+[A-Z]{{2,}})?:\s)"
 )
+# A lede glued to the caption before it mostly opens "A man ...", "An examination ...":
+# "... has denied four counts of sexual assault A senior doctor ...". But "A" also labels
+# things ("vitamin A supplements", "Serie A standings", "infra-red A rays", "Nurse A said"),
+# so the cut is made only after a plain lower-case word that is no such label (or after a
+# closing bracket: "(pictured) A ...") and before a singular word that can start a noun
+# phrase (not "A and", "A rays").
+_GLUED_ARTICLE = re.compile(r"(?<=[a-z)])\s+(?=An?\s+([a-z][\w'’-]*))")
+_LABELLED_BY_A = frozenset(
+    (
+        *("vitamin", "type", "plan", "grade", "class", "hepatitis", "category", "exhibit"),
+        *("point", "series", "serie", "tier", "group", "section", "part", "option", "size"),
+        *("model", "league", "division", "pool", "flu", "influenza", "battery", "cell"),
+        *("list", "block", "side", "track", "day", "row", "floor", "gate", "wing", "building"),
+        *("platform", "level", "round", "phase", "stage", "step", "item", "version", "box"),
+        *("form", "note", "figure", "table", "appendix", "schedule", "plate", "road", "route"),
+        *("terminal", "hall", "zone", "sector", "unit", "ward", "lane", "bay", "door", "room"),
+        *("exit", "entrance", "lot", "pier", "deck", "court", "field", "strain", "variant"),
+        *("blood", "protein", "letter", "team", "squad", "scenario", "patient", "nurse"),
+    )
+)
+_NOT_AFTER_A = frozenset(
+    (
+        *("and", "or", "with", "said", "says", "to", "of", "in", "on", "at", "for", "is"),
+        *("was", "are", "were", "has", "had", "have", "as", "by", "from", "but", "that"),
+        *("than", "who", "which"),
+    )
+)
 # Plain substring tests, far cheaper than the pattern, rule out most sentences first.
 _GLUE_CUES = (": ", "\n", *(f" {opener} " for opener in _OPENERS))
+_ARTICLE_CUES = (" A ", " An ")
 
 
 def mostly_cased(text: str) -> bool:
@@ -75,14 +103,37 @@ def split_glued(sentence: str) -> list[str]:
     """``sentence`` cut where a lost line break glued two pieces together, verbatim.
 
     The cue is a capitalised sentence opener ("The", "But", "He", ...) followed by a
-    lower-case word, right after a lower-case word or digit with no punctuation between.
+    lower-case word, right after a lower-case word or digit with no punctuation between; or
+    "A"/"An" opening a noun phrase after a plain lower-case word that does not label things
+    with letters (``_starts_glued_lede``).
     """
-    if not any(cue in sentence for cue in _GLUE_CUES):
+    cuts: list[tuple[int, int]] = []
+    if any(cue in sentence for cue in _GLUE_CUES):
+        cuts += [(match.start(), match.end()) for match in _GLUED.finditer(sentence)]
+    if any(cue in sentence for cue in _ARTICLE_CUES):
+        cuts += [
+            (match.start(), match.end())
+            for match in _GLUED_ARTICLE.finditer(sentence)
+            if _starts_glued_lede(sentence[: match.start()], match.group(1))
+        ]
+    if not cuts:
         return [sentence]
     pieces: list[str] = []
     start = 0
-    for match in _GLUED.finditer(sentence):
-        pieces.append(sentence[start : match.start()])
-        start = match.end()
+    for cut_start, cut_end in sorted(cuts):
+        if cut_start < start:  # overlapping cuts: keep the first
+            continue
+        pieces.append(sentence[start:cut_start])
+        start = cut_end
     pieces.append(sentence[start:])
     return pieces
+
+
+def _starts_glued_lede(before: str, following: str) -> bool:
+    """Whether "A"/"An" + ``following`` after ``before`` opens a glued sentence, not a label."""
+    previous = before.rsplit(None, 1)[-1]
+    if not (previous.endswith(")") or (previous.isalpha() and previous.islower())):
+        return False  # "infra-red A", "2014 A": too unsure to cut
+    if previous in _LABELLED_BY_A or following in _NOT_AFTER_A:
+        return False
+    return not following.endswith("s") or following.endswith("ss")  # "A rays": a label
