@@ -58,7 +58,9 @@ output: one line per input line on stdout, in the same order:
   be chosen; error is null or a short reason, and a bad line gets an error without stopping
   the batch; bullets_note says why there are fewer bullets than requested. Exit status 0.
 Each line has KEYPOINTS_JOB_SECONDS (default 5) to be read and summarised, as in `serve`;
-a line over it gets an error. Also read: KEYPOINTS_ALLOW_HOSTS and the other fetch settings.
+a line over it gets an error. KEYPOINTS_WORKERS worker processes do the reading (default:
+CPU cores - 1; 0 reads in a thread). Also read: KEYPOINTS_ALLOW_HOSTS and the other fetch
+settings.
 """
 _SERVE_HELP = """\
 Run the Slack bot until SIGINT or SIGTERM. The credentials choose the mode:
@@ -285,17 +287,18 @@ def _fetch_settings() -> FetchSettings:
         raise SettingsError(str(exc)) from None
 
 
-def _job_budget() -> WorkerBudget:
-    """Each page's time budget, from ``KEYPOINTS_JOB_SECONDS`` as ``serve`` reads it (same
-    default, bounds and error line). Only that variable is handed to the bot's reader: a batch
+def _batch_limits() -> tuple[WorkerBudget, int]:
+    """Each page's time budget and the number of worker processes, from
+    ``KEYPOINTS_JOB_SECONDS`` and ``KEYPOINTS_WORKERS`` as ``serve`` reads them (same defaults,
+    bounds and error lines). Only those variables are handed to the bot's reader: a batch
     needs no Slack credentials, so their checks must not stop it. (bot.settings brings
     SQLAlchemy along: ~0.2 s on a batch that starts worker processes anyway.)"""
     from bot.settings import Settings
     from bot.workers import WorkerBudget
 
-    name = "KEYPOINTS_JOB_SECONDS"
-    env = {name: os.environ[name]} if name in os.environ else {}
-    return WorkerBudget(seconds=Settings.from_env(env).job_seconds)
+    names = ("KEYPOINTS_JOB_SECONDS", "KEYPOINTS_WORKERS")
+    settings = Settings.from_env({name: os.environ[name] for name in names if name in os.environ})
+    return WorkerBudget(seconds=settings.job_seconds), settings.workers
 
 
 def _summarize_source(source: str, bullets: int, method: str) -> Summary:
@@ -328,7 +331,7 @@ async def _summarize_url(url: str, settings: FetchSettings, bullets: int, method
 
 async def _batch(bullets: int, method: str) -> int:
     settings = _fetch_settings()  # a bad setting is reported before the slow imports
-    budget = _job_budget()
+    budget, workers = _batch_limits()
     from bot.batch import BatchRunner
     from bot.fetch import Fetcher
 
@@ -337,6 +340,7 @@ async def _batch(bullets: int, method: str) -> int:
         method=method,
         fetcher_factory=lambda: Fetcher(settings),
         budget=budget,
+        workers=workers,
     )
     await runner.run(sys.stdin, sys.stdout)
     return EXIT_OK

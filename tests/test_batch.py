@@ -221,3 +221,23 @@ def test_a_bad_keypoints_job_seconds_stops_batch_with_one_line(
     assert captured.err.strip().splitlines() == [
         "keypoints: KEYPOINTS_JOB_SECONDS must be at least 0.1, got 0"
     ]
+
+
+@pytest.mark.parametrize(("value", "workers"), [(None, Settings().workers), ("0", 0), ("3", 3)])
+def test_batch_uses_the_worker_count_serve_reads_from_keypoints_workers(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, workers: int
+) -> None:
+    """`keypoints batch` starts KEYPOINTS_WORKERS worker processes (the bot's default when
+    unset; 0 runs the pipeline in a thread), as `serve` does."""
+    import bot.batch
+
+    if value is None:
+        monkeypatch.delenv("KEYPOINTS_WORKERS", raising=False)
+    else:
+        monkeypatch.setenv("KEYPOINTS_WORKERS", value)
+    monkeypatch.setattr(_RecordingRunner, "built", [])
+    monkeypatch.setattr(bot.batch, "BatchRunner", _RecordingRunner)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["batch"]) == 0
+    (kwargs,) = _RecordingRunner.built
+    assert kwargs["workers"] == workers
