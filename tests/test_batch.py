@@ -195,18 +195,27 @@ def test_batch_gives_each_page_the_budget_serve_reads_from_keypoints_job_seconds
 ) -> None:
     """`keypoints batch` builds its runner with KEYPOINTS_JOB_SECONDS as the per-page budget
     (the bot's default when unset), not a fixed 5 s."""
+    kwargs = _runner_built_by_batch(monkeypatch, "KEYPOINTS_JOB_SECONDS", value)
+    assert kwargs["budget"] == WorkerBudget(seconds=seconds)
+
+
+def _runner_built_by_batch(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str | None
+) -> dict[str, object]:
+    """Runs `keypoints batch` on empty input with ``name`` set to ``value`` (unset for None)
+    and returns the keyword arguments its runner was built with."""
     import bot.batch
 
     if value is None:
-        monkeypatch.delenv("KEYPOINTS_JOB_SECONDS", raising=False)
+        monkeypatch.delenv(name, raising=False)
     else:
-        monkeypatch.setenv("KEYPOINTS_JOB_SECONDS", value)
+        monkeypatch.setenv(name, value)
     monkeypatch.setattr(_RecordingRunner, "built", [])
     monkeypatch.setattr(bot.batch, "BatchRunner", _RecordingRunner)
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     assert main(["batch"]) == 0
     (kwargs,) = _RecordingRunner.built
-    assert kwargs["budget"] == WorkerBudget(seconds=seconds)
+    return kwargs
 
 
 def test_a_bad_keypoints_job_seconds_stops_batch_with_one_line(
@@ -229,15 +238,5 @@ def test_batch_uses_the_worker_count_serve_reads_from_keypoints_workers(
 ) -> None:
     """`keypoints batch` starts KEYPOINTS_WORKERS worker processes (the bot's default when
     unset; 0 runs the pipeline in a thread), as `serve` does."""
-    import bot.batch
-
-    if value is None:
-        monkeypatch.delenv("KEYPOINTS_WORKERS", raising=False)
-    else:
-        monkeypatch.setenv("KEYPOINTS_WORKERS", value)
-    monkeypatch.setattr(_RecordingRunner, "built", [])
-    monkeypatch.setattr(bot.batch, "BatchRunner", _RecordingRunner)
-    monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    assert main(["batch"]) == 0
-    (kwargs,) = _RecordingRunner.built
+    kwargs = _runner_built_by_batch(monkeypatch, "KEYPOINTS_WORKERS", value)
     assert kwargs["workers"] == workers
