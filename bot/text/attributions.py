@@ -4,10 +4,11 @@
 no fact; the reader sees the source's statement either way. ``drop_trailing_attribution``
 cuts such a tail and ends the sentence with its own full stop; nothing else changes.
 
-Only a plain tail is cut: a comma, then "<speaker> said/says/told <whom>/added/reported", "said
-<speaker>" or "according to <source>", optionally followed by when or where it was said
-("on Tuesday", "in a statement"). The tail is left alone when the attribution is part of the
-point:
+Only a plain tail is cut: a comma, then "<speaker> said/says/told <whom>/added/reported/
+announced/confirmed/revealed", "said <speaker>", "according to <source>", "<a study or
+survey> found/shows/suggests" or the press's "it emerged" / "it was revealed", optionally
+followed by when or where it was said ("on Tuesday", "in a statement"). The tail is left
+alone when the attribution is part of the point:
 - a quotation ("'We will win,' he said."): without its speaker a quote is anyone's words, and
   its final comma sits inside the quote marks;
 - a statement in the first or second person ("We will appeal, the company said."): "we" is
@@ -55,13 +56,25 @@ _NOT_SPEAKER = (
 _WORD = rf"(?!{_NOT_SPEAKER}\b)[\w.'’&-]+"
 _NAME = rf"{_WORD}(?:\s+{_WORD}){{0,6}}"
 _PRONOUN = r"(?:he|she|they|it)"
-_SAID = r"(?:(?:has|have)\s+)?(?:said|says|added|reported|reports|explained|noted)"
+_SAID = (
+    r"(?:(?:has|have)\s+)?(?:said|says|added|reported|reports|explained|noted|revealed|"
+    r"announced|confirmed)"
+)
+# "a new survey", "an alarming report", "research by YouGov", "a poll for The Times"
+_STUDY = (
+    rf"(?:(?:an?|the|this|new|latest)\s+)*(?:{_WORD}\s+){{0,2}}"
+    r"(?:report|study|survey|poll|research|analysis|review|data|figures|paper)"
+    rf"(?:\s+(?:by|from|for)\s+{_NAME})?"
+)
 _TOLD = rf"told\s+{_WORD}(?:\s+{_WORD}){{0,2}}"
 _TAIL = re.compile(
     rf""",\s+(?:
         (?:{_PRONOUN}|{_NAME})\s+(?:{_SAID}|{_TOLD})
       | (?:said|says|added)\s+(?!{_PRONOUN}\b){_WORD}(?:\s+{_WORD}){{0,4}}
       | according\s+to\s+{_NAME}
+      | {_STUDY}\s+(?:(?:has|have)\s+)?(?:found|finds|shows?|showed|suggests?|suggested|reveals)
+      | it\s+(?:(?:has|had)\s+)?emerged
+      | it\s+(?:was|has\s+been|had\s+been)\s+(?:revealed|announced|reported|confirmed)
     ){_CIRCUMSTANCES}\s*\.$""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -5,7 +5,9 @@ the connective points at a sentence the reader has not seen, while the rest of t
 states its fact fine. ``drop_linking_opening`` cuts such an opening off (and capitalises what
 follows); nothing else of the sentence changes. Words that also start ordinary phrases
 ("Still" in "Still images", "Yet" in "Yet another", "Instead of") are cut only when a comma
-follows them, which makes them connectives.
+follows them, which makes them connectives. So are a few comment adverbs ("Incredibly,",
+"Sadly,", "Worryingly,"): they give the writer's view of the fact, not a fact, and read as a
+link to the story around the sentence.
 """
 
 from __future__ import annotations
@@ -19,7 +21,12 @@ _WITH_COMMA = (
     r"however|that\s+said|even\s+so|still|yet|also|indeed|instead|besides|then|now|so|"
     r"in\s+addition|in\s+fact|of\s+course|after\s+all|as\s+such|at\s+the\s+same\s+time|"
     r"by\s+contrast|in\s+contrast|on\s+the\s+other\s+hand|as\s+a\s+result|in\s+turn|"
-    r"likewise|similarly|consequently|regardless|again|too|separately|elsewhere"
+    r"likewise|similarly|consequently|regardless|again|too|separately|elsewhere|finally|"
+    r"afterwards|for\s+(?:his|her|its|their)\s+part|by\s+comparison|in\s+comparison|"
+    # The writer's comment on the fact, not a fact: "Incredibly, the man survived."
+    r"incredibly|remarkably|surprisingly|unsurprisingly|interestingly(?:\s+enough)?|"
+    r"intriguingly|ironically|sadly|tragically|fortunately|unfortunately|worryingly|"
+    r"crucially|importantly|notably"
 )
 _LINKING_OPENING = re.compile(
     rf"^(?:(?:{_ALWAYS})\b,?|(?:{_WITH_COMMA}),)\s+(?=[\"“‘'(]?\w)", re.IGNORECASE

@@ -5,7 +5,8 @@ stat lines (``1 sack, 1 TFL, 2 QH.``, ``Palm Bay (1-0): Smith 25 points.``), lab
 headings, turns of an interview (``Q: ...``), and the two halves of a sentence cut at an
 abbreviation the splitter could not know (``... von Disruption bzw.`` + ``Digital ...``).
 A caption or heading glued to the next sentence by a lost line break is cut off it
-(``split_glued``), so the sentence can still be used and the caption is judged alone.
+(``split_glued``, also right after a caption's "(pictured)"), so the sentence can still be
+used and the caption is judged alone.
 Real prose, in any cased alphabet, has several lower-case words and few numbers; a cut
 sentence ends on an abbreviation that never ends one. Scripts without case (Chinese,
 Japanese) give no such signal and are left alone.
@@ -65,9 +66,19 @@ _NOT_AFTER_A = frozenset(
         *("than", "who", "which"),
     )
 )
+# A photo caption ends on its aside ("(pictured)", "(left)", "(L-R)", "(file photo)"): a
+# capital right after one, with no punctuation, starts the next piece ("... with his wife
+# (pictured) The couple ...", "Burton Albion's (L-R) Denny Johnstone ..."). Inside a sentence
+# the aside is followed by its verb or "and" ("Wright (centre) is now ...").
+_PHOTO_ASIDE = re.compile(
+    r"\((?:pictured|picture|left|right|centre|center|above|below|top|bottom|inset|"
+    r"file photo|file picture|L-R|l-r|seen here|second left|second right|front|back|middle)"
+    r"[^()]{0,40}\)(\s+)(?=[A-Z‘“'\"])"
+)
 # Plain substring tests, far cheaper than the pattern, rule out most sentences first.
 _GLUE_CUES = (": ", "\n", *(f" {opener} " for opener in _OPENERS))
 _ARTICLE_CUES = (" A ", " An ")
+_ASIDE_CUE = ") "
 
 
 def mostly_cased(text: str) -> bool:
@@ -103,9 +114,10 @@ def split_glued(sentence: str) -> list[str]:
     """``sentence`` cut where a lost line break glued two pieces together, verbatim.
 
     The cue is a capitalised sentence opener ("The", "But", "He", ...) followed by a
-    lower-case word, right after a lower-case word or digit with no punctuation between; or
+    lower-case word, right after a lower-case word or digit with no punctuation between;
     "A"/"An" opening a noun phrase after a plain lower-case word that does not label things
-    with letters (``_starts_glued_lede``).
+    with letters (``_starts_glued_lede``); or a capital right after a photo aside
+    ("(pictured) The couple ...", ``_PHOTO_ASIDE``).
     """
     cuts: list[tuple[int, int]] = []
     if any(cue in sentence for cue in _GLUE_CUES):
@@ -116,6 +128,8 @@ def split_glued(sentence: str) -> list[str]:
             for match in _GLUED_ARTICLE.finditer(sentence)
             if _starts_glued_lede(sentence[: match.start()], match.group(1))
         ]
+    if _ASIDE_CUE in sentence:
+        cuts += [match.span(1) for match in _PHOTO_ASIDE.finditer(sentence)]
     if not cuts:
         return [sentence]
     pieces: list[str] = []

@@ -177,7 +177,7 @@ def _ends_sentence(text: str, match: re.Match[str], rules: _Rules, words: _Words
         return False  # glued, but after a URL, address or code ("example.com/a.Html"), not a word
     if not word:
         return True  # " . " artefacts: a lone period ends the sentence; None: see _WordsBefore
-    if word in rules.never_final:
+    if word in rules.never_final or _hyphenated_title(word):
         return False
     if len(word) == 1 and word.isalpha():
         return False  # an initial: "J. R. R. Tolkien", "George W. Bush"
@@ -235,7 +235,14 @@ def ends_with_abbreviation(sentence: str, language: str | None = None) -> bool:
     text = sentence.rstrip()
     if not text.endswith("."):
         return False
-    return _previous_word(text, len(text) - 1) in _never_last(language)
+    word = _previous_word(text, len(text) - 1)
+    return word in _never_last(language) or _hyphenated_title(word)
+
+
+def _hyphenated_title(word: str) -> bool:
+    """A title after a hyphen, which introduces a name as the title alone does: "then-Sen.",
+    "ex-Gov.", "then-Rep." ("... then-Sen. Barack Obama ...")."""
+    return "-" in word and word.rsplit("-", 1)[1] in _NAME_TITLES
 
 
 # Words: runs of letters/digits joined by inner apostrophes, hyphens or dots ("don't",
