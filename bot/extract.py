@@ -95,13 +95,15 @@ def extract_blocks(html: str, url: str | None = None) -> tuple[list[Block], Page
     return blocks, metadata
 
 
-def _read_page(html: str, url: str | None) -> tuple[list[Block], PageMetadata, tuple[str, ...]]:
+def _read_page(
+    html: str, url: str | None, guess_date: bool = False
+) -> tuple[list[Block], PageMetadata, tuple[str, ...]]:
     """Blocks and metadata as ``extract_blocks``, plus the publisher's key points (kept out of
     the blocks: they summarise the article, they are not part of it)."""
     tree = parse_html(html)
     if tree is None:
         return [], PageMetadata(), ()
-    metadata = read_metadata(tree, url)
+    metadata = read_metadata(tree, url, guess_date=guess_date)
     page = PageSignals.read(tree)
     key_points = read_key_points(tree)
     fast = strip_headline(_trafilatura_blocks(tree, url), metadata.title_variants)
@@ -127,13 +129,16 @@ def _read_page(html: str, url: str | None) -> tuple[list[Block], PageMetadata, t
     return without_key_points(blocks, key_points), metadata, key_points
 
 
-def extract(html: str, url: str | None = None) -> Article:
-    """The readable article in ``html``.
+def extract(html: str, url: str | None = None, *, guess_date: bool = False) -> Article:
+    """The readable article in ``html``. Its date is the one the page declares (meta tags,
+    JSON-LD, ``<time datetime>``, the address); ``guess_date`` also searches the page's text
+    for one when it declares none, which costs a few milliseconds more
+    (``bot.extraction.metadata``).
 
     Raises ``NoArticle`` when the page has no article text, or ``Paywalled`` when what it shows
     instead is a bot check or a paywall (``bot.quality.explain_empty``).
     """
-    blocks, metadata, key_points = _read_page(html, url)
+    blocks, metadata, key_points = _read_page(html, url, guess_date)
     if not blocks:
         raise explain_empty(html)
     return Article(

@@ -21,11 +21,16 @@ from hypothesis import strategies as st
 from lxml.etree import tostring
 from lxml.html import HtmlElement, fromstring
 from readability import Document
+from readability.readability import REGEXES
+from readability.readability import clean as readability_clean
 
+from bot.extraction import fast_readability
+from bot.extraction import page as page_module
 from bot.extraction.blocks import WORD, Block, from_html, normalize_space
+from bot.extraction.fast_readability import FastDocument
 from bot.extraction.limits import MAX_TEXT_NODE, bound_tree, within_caps
 from bot.extraction.page import LinkIndex, PageSignals, load_html, parse_html
-from bot.extraction.second_opinion import _Readability, readability_blocks
+from bot.extraction.second_opinion import _CLEANER, readability_blocks
 from bot.text.invisible import _TABLE, strip_invisible
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
@@ -88,9 +93,7 @@ def test_text_output_format_gives_the_same_body() -> None:
     """The "txt" format only skips flattening the body to text: the body tree is the same."""
     tree = parse_html(_html("news_article.html"))
     python = trafilatura.bare_extraction(tree, fast=True, include_comments=False)
-    text = trafilatura.bare_extraction(
-        tree, fast=True, include_comments=False, output_format="txt"
-    )
+    text = trafilatura.bare_extraction(tree, fast=True, include_comments=False, output_format="txt")
     assert python is not None and text is not None
     assert tostring(python.body) == tostring(text.body)
 
@@ -106,17 +109,92 @@ def test_readability_reads_the_shared_tree_like_a_fresh_parse(name: str) -> None
     assert tostring(tree) == before
 
 
+def _readability_summary(document: Document) -> str:
+    return str(document.summary(html_partial=True))
+
+
 @pytest.mark.parametrize("name", PAGES)
-def test_readability_without_link_rewriting_gives_the_same_text(name: str) -> None:
-    """Our Document (no javascript link rewriting) summarises a page to the same blocks."""
+def test_our_readability_gives_the_same_text(name: str) -> None:
+    """FastDocument (no javascript link rewriting) summarises a page to the same blocks."""
     tree = parse_html(_html(name))
     assert tree is not None
+    ours = _readability_summary(FastDocument(tree, _CLEANER))
+    theirs = _readability_summary(Document(copy.deepcopy(tree)))
+    assert from_html(fromstring(ours)) == from_html(fromstring(theirs))
 
-    def blocks(document_class: type) -> list[Block]:
-        summary = document_class(copy.deepcopy(tree)).summary(html_partial=True)
-        return from_html(fromstring(summary)) if summary.strip() else []
 
-    assert blocks(_Readability) == blocks(Document)
+@pytest.mark.parametrize("name", PAGES)
+def test_our_readability_steps_build_readabilitys_tree(name: str) -> None:
+    """With the same cleaner, FastDocument's summary is readability's, markup and all."""
+    tree = parse_html(_html(name))
+    assert tree is not None
+    before = tostring(tree)
+    ours = _readability_summary(FastDocument(tree, _CLEANER))
+    assert ours == _readability_summary(_SlowSteps(tree, _CLEANER))
+    assert tostring(tree) == before  # each reading works on its own copy
+
+
+@pytest.mark.skipif(not HAS_EXTRACTION, reason=NO_EXTRACTION)
+def test_our_readability_steps_agree_on_the_benchmark_pages() -> None:
+    """On every ScrapingHub page FastDocument's summary equals the one of readability's steps."""
+    for page in extraction_pages():
+        tree = parse_html(page.html)
+        assert tree is not None
+        ours = _readability_summary(FastDocument(tree, _CLEANER))
+        assert ours == _readability_summary(_SlowSteps(tree, _CLEANER)), page.page_id
+
+
+class _SlowSteps(FastDocument):
+    """FastDocument's copy and cleaner, with readability's own (slow) steps."""
+
+    get_link_density = Document.get_link_density
+    score_paragraphs = Document.score_paragraphs
+    remove_unlikely_candidates = Document.remove_unlikely_candidates
+    transform_misused_divs_into_paragraphs = Document.transform_misused_divs_into_paragraphs
+
+
+_READABILITY_TEXT = st.text(alphabet=" \t\n\r\xa0\u2003\x0b\x1cab,", max_size=700) | st.builds(
+    lambda a, b, c: a + "x" + b + "y" + c,
+    st.text(alphabet=" \t\xa0", min_size=240, max_size=300),
+    st.text(alphabet=" \n\t", max_size=300),
+    st.text(alphabet=" \t\r", min_size=250, max_size=260),
+)
+
+
+@settings(max_examples=500)
+@given(_READABILITY_TEXT)
+def test_whitespace_cleaning_matches_readabilitys(text: str) -> None:
+    """Our clean() collapses whitespace exactly as readability's three regex passes do."""
+    assert fast_readability.clean(text) == readability_clean(text)
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["main-content", "site-header nav", "x sidebar", "Comment-List ", " ", "FOOTER top"],
+        ["\u017fidebar", "ſhoutbox", "\u212aombx", "Menü", "article body", "popup"],
+        [],
+        [" ", "disqus_thread"],
+    ],
+)
+def test_unlikely_names_are_found_in_one_pass_as_one_by_one(names: list[str]) -> None:
+    """_unlikely finds the names readability's pattern finds (Unicode case folding too)."""
+    pattern = REGEXES["unlikelyCandidatesRe"]
+    expected = [i for i, name in enumerate(names) if pattern.search(name)]
+    assert fast_readability._unlikely(names) == expected
+
+
+def test_divs_with_a_block_descendant_are_found_in_one_pass() -> None:
+    """A div holding a block-like tag at any depth (a prefix match, as readability's) is found;
+    one with inline markup only is not."""
+    root = fromstring(
+        "<div id='outer'><div id='inline'><span><b>text</b></span></div>"
+        "<div id='deep'><span><em><img src='x.png'></em></span></div>"
+        "<div id='param'><object><param name='a'></object></div></div>"
+    )
+    marked = fast_readability._with_block_descendant(root)
+    ids = {element.get("id") for element in marked if element.tag == "div"}
+    assert ids == {"outer", "deep", "param"}
 
 
 @pytest.mark.parametrize("name", sorted(SHAPES))
@@ -215,9 +293,7 @@ _WORDS = st.sampled_from(["read", "more", "the", "news", "a", "b", "read more", 
     st.lists(st.lists(_WORDS, min_size=1, max_size=4).map(" ".join), max_size=8),
     st.lists(_WORDS, max_size=30).map(" ".join),
 )
-def test_link_coverage_scans_only_where_an_anchor_can_start(
-    anchors: list[str], text: str
-) -> None:
+def test_link_coverage_scans_only_where_an_anchor_can_start(anchors: list[str], text: str) -> None:
     """Skipping words that start no anchor gives the same coverage as scanning every word."""
     assert LinkIndex(anchors).coverage(text) == pytest.approx(_greedy_coverage(anchors, text))
 
@@ -235,3 +311,37 @@ def test_page_signals_read_anchor_text_like_text_content() -> None:
     assert page.long_paragraph_chars == len(paragraph)
     assert page.links.coverage("Menu") == 1.0
     assert page.links.coverage("link inside") == 1.0
+
+
+_PARAGRAPH_TEXT = st.lists(
+    st.sampled_from(
+        ["a", "é", "e\u0301", " ", "\n", "\u200d", "\u0958", "\u0915\u093c", "\ufb2a", "\u212b"]
+    ),
+    max_size=130,
+).map("".join)
+
+
+@settings(max_examples=400)
+@given(_PARAGRAPH_TEXT)
+def test_a_paragraph_seen_as_surely_short_is_short(text: str) -> None:
+    """_surely_short never calls a paragraph short that normalises to a long one (NFC can
+    lengthen text that is not composed already, such as U+0958)."""
+    if page_module._surely_short(text):
+        assert len(normalize_space(text)) < page_module.LONG_PARAGRAPH_CHARS
+
+
+def test_an_expanding_paragraph_is_not_called_short() -> None:
+    """A 60-character run of U+0958 (120 after NFC) is not taken as short."""
+    text = "\u0958" * 60
+    assert len(normalize_space(text)) >= page_module.LONG_PARAGRAPH_CHARS
+    assert not page_module._surely_short(text)
+
+
+def test_the_benchmark_alternates_which_extractor_goes_first() -> None:
+    """Ours and trafilatura's default take turns at running first on a page; all run."""
+    from bench.bench_extraction import EXTRACTORS, _order
+
+    even, odd = _order(0), _order(1)
+    assert sorted(even) == sorted(odd) == sorted(EXTRACTORS)
+    assert even.index("keypoints") < even.index("trafilatura")
+    assert odd.index("trafilatura") < odd.index("keypoints")

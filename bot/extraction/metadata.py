@@ -2,8 +2,12 @@
 
 trafilatura's own metadata pass costs about half as much as its whole text extraction
 (mostly an extensive date search), so we read only the fields an ``Article`` carries, from the
-declarations publishers fill in for search engines and social cards, and ask ``htmldate``
-(fast mode) only when no date is declared.
+declarations publishers fill in for search engines and social cards. A page that declares no
+publication date gets the one its ``<time datetime>`` elements or its address give
+(``/2024/05/01/``), both cheap to read; ``htmldate``'s search of the page text (fast mode) runs
+only when the caller asks for it (``guess_date``): it cost a twentieth of
+``trafilatura.extract``'s time on trafilatura's evaluation set, where two pages in five
+declare no date, and nothing in the bot reads the date yet (issue 17).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -21,6 +26,9 @@ from lxml.html import HtmlElement
 from bot.extraction.blocks import normalize_space
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# A date in the page's address as news sites write it: /2024/05/01/ or /2024-05-01-slug.
+_URL_DATE = re.compile(r"/(\d{4})[/-](\d{2})[/-](\d{2})(?=[/_.-]|$)")
+MAX_TIME_ELEMENTS = 50  # <time> elements read for a date; comments and lists have many
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]+)*$")
 # Meta keys (``property`` or ``name``, lower-cased) that publishers use for the first
 # publication date, most specific first.
@@ -169,6 +177,23 @@ def _clean_title(title: str, site_name: str | None) -> str:
     return title
 
 
+def _time_date(tree: HtmlElement) -> str | None:
+    """The earliest date among the page's ``<time datetime>`` elements (the first ones): a
+    page shows when the story was published, sometimes when it was updated, seldom earlier."""
+    dates = [
+        date
+        for time in islice(tree.iter("time"), MAX_TIME_ELEMENTS)
+        if (date := _iso_date(time.get("datetime")))
+    ]
+    return min(dates) if dates else None
+
+
+def _url_date(url: str | None) -> str | None:
+    """The date in the page's address (``/2024/05/01/story``), if it has one."""
+    match = _URL_DATE.search(urlsplit(url).path) if url else None
+    return _iso_date("-".join(match.groups())) if match else None
+
+
 def _guess_date(tree: HtmlElement, url: str | None) -> str | None:
     """htmldate's fast heuristics (URL, visible dates); the date is optional, so never fatal."""
     try:
@@ -178,8 +203,12 @@ def _guess_date(tree: HtmlElement, url: str | None) -> str | None:
     return _iso_date(found) if isinstance(found, str) else None
 
 
-def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
-    """Metadata of the page in ``tree`` (not mutated); ``url`` resolves relative links."""
+def read_metadata(
+    tree: HtmlElement, url: str | None = None, *, guess_date: bool = False
+) -> PageMetadata:
+    """Metadata of the page in ``tree`` (not mutated); ``url`` resolves relative links.
+    ``guess_date``: when neither the declarations, the ``<time>`` elements nor the address
+    give a date, search the page text for one (``htmldate``; slower)."""
     metas = _meta_tags(tree)
     ld = _json_ld_fields(tree)
     html_title = normalize_space(tree.findtext(".//title") or "")
@@ -193,7 +222,8 @@ def read_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     published = next(
         (d for d in (_iso_date(metas.get(k)) for k in _DATE_KEYS) if d), None
     ) or _iso_date(ld.get("datePublished"))
-    if published is None:
+    published = published or _time_date(tree) or _url_date(url)
+    if published is None and guess_date:
         published = _guess_date(tree, url)
 
     root = tree.getroottree().getroot()

@@ -20,6 +20,7 @@ a millisecond on a news page):
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import dataclass
 
 from lxml.etree import ElementDefaultClassLookup, tostring
@@ -155,11 +156,23 @@ class PageSignals:
         long_chars = 0
         for p in tree.iter("p"):
             text = _text(p)
-            if text:
+            if text and not _surely_short(text):
                 chars = len(normalize_space(text))
                 if chars >= LONG_PARAGRAPH_CHARS:
                     long_chars += chars
         return cls(links=LinkIndex([a for a in anchors if a]), long_paragraph_chars=long_chars)
+
+
+def _surely_short(text: str) -> bool:
+    """``normalize_space(text)`` is certainly under ``LONG_PARAGRAPH_CHARS`` characters, seen
+    without normalising it (most paragraphs of a page are captions, bylines or buttons).
+    Dropping characters and collapsing spaces only shortens a text, and so does composing it
+    when it is already composed (NFC): then only the newly adjacent characters can combine.
+    Only a character NFC itself decomposes (a few, such as Devanagari क़ U+0958) can make it
+    longer, and such a text is not NFC."""
+    return len(text) < LONG_PARAGRAPH_CHARS and (
+        text.isascii() or unicodedata.is_normalized("NFC", text)
+    )
 
 
 def _text(element: HtmlElement) -> str:

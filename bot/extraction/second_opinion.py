@@ -33,14 +33,12 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from copy import deepcopy
 
 from lxml.html import HtmlElement, fromstring
 from lxml_html_clean import Cleaner
-from readability import Document
-from readability.readability import REGEXES
 
 from bot.extraction.blocks import WORD, Block, from_html, total_words
+from bot.extraction.fast_readability import FastDocument
 from bot.extraction.page import PageSignals, parse_html
 from bot.quality import prose_share
 
@@ -142,32 +140,15 @@ _CLEANER = Cleaner(
 )
 
 
-class _Readability(Document):  # type: ignore[misc]
-    """readability-lxml's ``Document`` for a parsed tree, with ``_CLEANER``. ``_parse`` is
-    readability's own for a tree (hidden elements go, then the cleaner, then ``<base>``);
-    ``tests/test_extraction_speed.py`` checks the text comes out as with ``Document``."""
-
-    def _parse(self, tree: HtmlElement) -> HtmlElement:
-        for element in tree.xpath("//*[@hidden]"):
-            element.drop_tree()
-        for element in tree.xpath("//*[@style]"):
-            if REGEXES["displayNoneRe"].search(element.get("style")):
-                element.drop_tree()
-        self.encoding = "utf-8"
-        doc: HtmlElement = _CLEANER.clean_html(tree)
-        doc.resolve_base_href(handle_failures=self.handle_failures)
-        return doc
-
-
 def readability_blocks(page: str | HtmlElement) -> list[Block]:
     """readability-lxml's article blocks of a page's HTML or of its tree from ``parse_html``
-    (left as it is: readability rewrites the tree it reads, so it gets a copy, which costs
-    far less than a new parse)."""
-    tree = parse_html(page) if isinstance(page, str) else deepcopy(page)
+    (left as it is: readability rewrites the tree it reads, so it reads a copy, which costs
+    far less than a new parse; ``bot.extraction.fast_readability``)."""
+    tree = parse_html(page) if isinstance(page, str) else page
     if tree is None:
         return []
     try:
-        summary = _Readability(tree).summary(html_partial=True)
+        summary = FastDocument(tree, _CLEANER).summary(html_partial=True)
         return from_html(fromstring(summary)) if summary.strip() else []
     except Exception as error:  # readability raises on odd markup; it is only a second opinion
         log.debug("readability failed: %s", error)
