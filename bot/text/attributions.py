@@ -87,6 +87,7 @@ _FIRST_OR_SECOND_PERSON = re.compile(
 _NAMED_LAST = re.compile(
     r",\s+(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’.-]*){0,3}$"
 )
+_COMMA = re.compile(r",\s")
 _QUOTE_MARKS = re.compile(r"[\"“”‘«»]|(?:^|\s)'|[.,!?]'")
 
 
@@ -97,7 +98,10 @@ def drop_trailing_attribution(sentence: str) -> tuple[str, str]:
     ends with its own full stop instead, so ``kept[:-1] + tail`` is the sentence again.
     """
     stripped = sentence.rstrip()
-    comma = stripped.rfind(", ")
+    # The last comma followed by any space: pages often put a no-break space after it
+    # ("...,\xa0the People's Daily Online reported.").
+    commas = [found.start() for found in _COMMA.finditer(stripped)]
+    comma = commas[-1] if commas else -1
     match = _TAIL.match(stripped, comma) if comma > 0 else None
     if match is None:
         return sentence, ""

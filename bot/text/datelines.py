@@ -35,6 +35,9 @@ _DATELINE = re.compile(
 _LOOSE_DATELINE = re.compile(
     rf"^\s*[A-Z][\w.'’\-]*(?:,?\s+[A-Z][\w.'’\-]*){{0,3}}\s*(?:\s{_DASH}|:)\s+{_STARTS}"
 )
+# Only in the first sentence: a source's name in brackets glued to the first word, with no
+# space ("(The Hollywood Reporter)Stan Freberg, ..."): the page's credit line, not prose.
+_GLUED_SOURCE = re.compile(r"^\s*\((?:[A-Z][\w.&'’\-]*\s+){0,4}[A-Z][\w.&'’\-]*\)(?=[A-Z])")
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
@@ -52,9 +55,10 @@ def strip_dateline(sentence: str, *, first: bool = False) -> str:
     """The sentence without a leading dateline such as ``"LONDON (CNN) -- "``.
 
     With ``first`` (the article's first sentence) looser forms are stripped too: a
-    mixed-case place before a dash or colon, and a heading/byline glued on before a date.
+    mixed-case place before a dash or colon, a source's name in brackets glued to the first
+    word, and a heading/byline glued on before a date.
     """
-    patterns = (_DATELINE, _LOOSE_DATELINE, _GLUED_DATE) if first else (_DATELINE,)
+    patterns = (_DATELINE, _LOOSE_DATELINE, _GLUED_SOURCE, _GLUED_DATE) if first else (_DATELINE,)
     for pattern in patterns:
         match = pattern.match(sentence)
         if match is not None and match.end() < len(sentence):

@@ -75,10 +75,33 @@ _PHOTO_ASIDE = re.compile(
     r"file photo|file picture|L-R|l-r|seen here|second left|second right|front|back|middle)"
     r"[^()]{0,40}\)(\s+)(?=[A-Z‘“'\"])"
 )
+# A caption glued to the quotation after it: "... new permanent manager on Friday 'I'd be over
+# the moon to get it,' said Locke ...". A quotation opened right after a word, with no
+# punctuation, that closes with a comma and its named speaker ("...,' said Locke", "...,'
+# the manager added") starts a new piece, unless the word before introduces it ("told her
+# 'You ...'", "dubbed 'The ...'"). (With a bare "she admitted" the quote would name nobody.)
+_SPEECH = r"(?:said|says|added|admitted|explained|insisted|continued|revealed|joked|claimed)"
+_GLUED_QUOTE = re.compile(
+    r"(?<=[A-Za-z)])\s+(?=[‘“'\"][A-Z][^\n]{3,400}?,['’\"”]\s+"
+    r"(?:(?:the\s+[\w-]+(?:\s+[\w-]+)?|[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})\s+)?"
+    rf"{_SPEECH}\b)"
+)
+_INTRODUCES_QUOTE = frozenset(
+    (
+        *("said", "says", "saying", "added", "adding", "told", "tells", "telling", "wrote"),
+        *("writes", "writing", "reads", "reading", "read", "captioned", "dubbed", "called"),
+        *("titled", "entitled", "named", "tweeted", "posted", "asked", "asking", "replied"),
+        *("shouted", "screamed", "explained", "insisted", "joked", "declared", "her", "him"),
+        *("them", "me", "us", "you", "and", "or", "that", "of", "with", "as", "the", "a", "an"),
+        *("was", "is", "were", "are", "be", "by", "to", "in", "on", "at", "for", "from"),
+        *("song", "album", "film", "book", "show", "word", "words", "phrase", "slogan"),
+    )
+)
 # Plain substring tests, far cheaper than the pattern, rule out most sentences first.
 _GLUE_CUES = (": ", "\n", *(f" {opener} " for opener in _OPENERS))
 _ARTICLE_CUES = (" A ", " An ")
 _ASIDE_CUE = ") "
+_QUOTE_CUES = (",' ", ",’ ", ",” ", '," ')
 
 
 def mostly_cased(text: str) -> bool:
@@ -116,8 +139,9 @@ def split_glued(sentence: str) -> list[str]:
     The cue is a capitalised sentence opener ("The", "But", "He", ...) followed by a
     lower-case word, right after a lower-case word or digit with no punctuation between;
     "A"/"An" opening a noun phrase after a plain lower-case word that does not label things
-    with letters (``_starts_glued_lede``); or a capital right after a photo aside
-    ("(pictured) The couple ...", ``_PHOTO_ASIDE``).
+    with letters (``_starts_glued_lede``); a capital right after a photo aside
+    ("(pictured) The couple ...", ``_PHOTO_ASIDE``); or a quotation with its named speaker
+    right after a word that does not introduce it (``_GLUED_QUOTE``).
     """
     cuts: list[tuple[int, int]] = []
     if any(cue in sentence for cue in _GLUE_CUES):
@@ -130,6 +154,12 @@ def split_glued(sentence: str) -> list[str]:
         ]
     if _ASIDE_CUE in sentence:
         cuts += [match.span(1) for match in _PHOTO_ASIDE.finditer(sentence)]
+    if any(cue in sentence for cue in _QUOTE_CUES):
+        cuts += [
+            (match.start(), match.end())
+            for match in _GLUED_QUOTE.finditer(sentence)
+            if sentence[: match.start()].rsplit(None, 1)[-1].lower() not in _INTRODUCES_QUOTE
+        ]
     if not cuts:
         return [sentence]
     pieces: list[str] = []
