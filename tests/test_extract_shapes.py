@@ -10,7 +10,7 @@ from bot.errors import NoArticle
 from bot.extract import extract, extract_blocks
 from bot.extraction.blocks import Block
 from bot.extraction.cleanup import strip_headline, trim_boilerplate
-from bot.extraction.page import LinkIndex, PageSignals
+from bot.extraction.page import LinkIndex, PageSignals, parse_html
 from bot.extraction.second_opinion import doubt, extends, vote
 from bot.pipeline import summarize_html
 
@@ -253,3 +253,69 @@ def test_follow_and_app_prompts_close_the_text(closing: str) -> None:
         Block(f"Paragraph {i}: the council met again and approved the budget.") for i in range(3)
     ]
     assert trim_boilerplate([*body, Block(closing)], LinkIndex([])) == body
+
+
+def test_a_quotation_of_several_paragraphs_is_several_blocks() -> None:
+    """A quoted statement over several paragraphs (and a code sample) gives one "quote" block
+    per paragraph, so the text does not look like one flattened blob and needs no second
+    opinion; the story and the whole quotation are kept."""
+    html = shape("quoted_advisory.html")
+    blocks, _ = extract_blocks(html)
+    quotes = [b.text for b in blocks if b.kind == "quote"]
+    assert len(quotes) == 6
+    assert quotes[0].startswith("The client may send the server a listing of any depth")
+    assert quotes[-1].endswith("when I first reported the problem.")
+    assert blocks[0].text.startswith("A flaw in a widely used file sync tool")
+    assert blocks[-1].text == "The vendor did not answer a request for comment on Friday."
+    assert doubt(blocks, PageSignals.read(parse_html(html))) is None
+
+
+def test_a_post_of_short_lines_is_not_a_flattened_layout() -> None:
+    """A changelog typed as one paragraph of short <br> lines is not a 'structure' doubt, and
+    the post's title in its layout table row is not glued to its first line."""
+    html = shape("changelog_lines.html")
+    blocks, _ = extract_blocks(html)
+    text = " ".join(b.text for b in blocks)
+    assert text.startswith("+ Added lighthouses, which light up nearby water at night")
+    assert "- Removed the floating barrels bug" in text
+    assert "The Lighthouse Update" not in text
+    assert doubt(blocks, PageSignals.read(parse_html(html))) is None
+
+
+def test_one_paragraph_of_words_is_still_a_structure_doubt() -> None:
+    """A block holding most of the text stays a 'structure' doubt when it has no line breaks,
+    when its lines are long, or when one line holds most of it (a story beside a link column)."""
+    signals = PageSignals(links=LinkIndex([]), long_paragraph_chars=0)
+    small = [Block(f"Paragraph {i}: the council met again and approved it.") for i in range(2)]
+    blob = Block(" ".join(["the council met again and approved the new timetable"] * 20))
+    assert doubt([blob, *small], signals) == "structure"
+    long_lines = Block(blob.text, "paragraph", lines=5)  # 40 words a line: prose, not lines
+    assert doubt([long_lines, *small], signals) == "structure"
+    one_long_line = Block(blob.text, "paragraph", lines=20, longest_line=120)
+    assert doubt([one_long_line, *small], signals) == "structure"
+    short_lines = Block(blob.text, "paragraph", lines=20, longest_line=10)
+    assert doubt([short_lines, *small], signals) is None
+
+
+def test_a_labelled_teaser_rail_after_the_story_is_cut() -> None:
+    """A labelled rail of linked headlines with short standfirsts after the story goes; the
+    story, down to its last line, stays."""
+    paragraphs_ = extract(shape("teaser_tail.html")).paragraphs
+    assert len(paragraphs_) == 7
+    assert paragraphs_[0].startswith("THE port operator has agreed to restore")
+    assert paragraphs_[-1] == "INES VARGA IS THE HERALD'S INDUSTRY REPORTER"
+
+
+def test_linked_headings_without_a_label_are_kept() -> None:
+    """Linked headings with short paragraphs that follow the story without a label heading (a
+    buyer's guide's items) are not a teaser rail."""
+    story = [
+        Block(f"Paragraph {i}: the council met again and approved the budget.") for i in range(3)
+    ]
+    items: list[Block] = []
+    for name in ("Harbour Kettle", "Quay Toaster", "Pier Blender"):
+        items += [Block(name, "heading"), Block(f"The {name} is cheap, quiet and easy to clean.")]
+    links = LinkIndex(["Harbour Kettle", "Quay Toaster", "Pier Blender"])
+    assert trim_boilerplate([*story, *items], links) == [*story, *items]
+    labelled = [*story, Block("Other picks", "heading"), *items]
+    assert trim_boilerplate(labelled, links) == story

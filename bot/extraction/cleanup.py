@@ -7,7 +7,8 @@ Rules are about page *structure*, not about any site:
   declared title, and a heading that directly follows such a headline.
 * Boilerplate comes in runs that announce themselves: a short marker ("Related stories",
   "Don't miss", "Read more: …") followed by link-only blocks, and a tail of link lists,
-  sign-up and share prompts, copyright lines and dangling headings after the last paragraph.
+  sign-up and share prompts, copyright lines and dangling headings after the last paragraph,
+  and a labelled rail of teasers (linked headline, short standfirst) closing the text.
   A block counts as "link-only" when most of its words are the text of links on the page.
 * Some furniture is never article text wherever it sits, so short blocks that are only an
   advertisement label or a newsletter sign-up prompt go from the middle of the text too.
@@ -39,6 +40,10 @@ ROUNDUP_ITEM_SHARE = 0.8
 ROUNDUP_ANNOTATED_SHARE = 0.6
 ROUNDUP_ITEM_WORDS = 8
 ROUNDUP_MAX_COVERAGE = 0.9
+# A teaser rail (see ``_Judge.teaser_tail``): at least this many pairs of a linked headline and
+# a standfirst of at most this many words.
+TEASER_MIN_PAIRS = 3
+TEASER_MAX_WORDS = 40
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[。！？]")
 
 _APOSTROPHE = "['’]"
@@ -173,6 +178,34 @@ class _Judge:
         text = self._blocks[i].text
         return count_words(text) <= TAIL_PROMPT_MAX_WORDS and len(_SENTENCE_END.findall(text)) <= 1
 
+    def teaser_tail(self, end: int) -> int:
+        """Where a rail of teasers ending at ``end`` starts, with the label heading over it
+        ("Other columns", "Mehr aus der Region"); ``end`` when there is none. A teaser is a
+        heading that is mostly link text (another story's headline) followed by its short
+        standfirst, which is not; the label is a short heading that is not a link. The rule
+        reads structure and links only, so it holds in any language; the label is required,
+        so a list of linked items that is the article (a buyer's guide) is not cut."""
+        start, pairs = end, 0
+        while start >= 2 and self._teaser(start - 2):
+            start, pairs = start - 2, pairs + 1
+        label = start - 1
+        if pairs < TEASER_MIN_PAIRS or label < 1:
+            return end
+        block = self._blocks[label]
+        is_label = block.kind == "heading" and block.words <= MARKER_MAX_WORDS
+        return label if is_label and not self.link_dominated(label) else end
+
+    def _teaser(self, i: int) -> bool:
+        """Blocks ``i`` and ``i + 1`` are a linked headline and its standfirst."""
+        head, standfirst = self._blocks[i], self._blocks[i + 1]
+        return (
+            head.kind == "heading"
+            and standfirst.kind == "paragraph"
+            and count_words(standfirst.text) <= TEASER_MAX_WORDS
+            and self.link_dominated(i)
+            and not self.link_dominated(i + 1)
+        )
+
     def tail_noise(self, i: int) -> bool:
         block = self._blocks[i]
         return (
@@ -226,5 +259,5 @@ def kept_blocks(blocks: list[Block], links: LinkIndex, *, plain: bool = False) -
         previous = end
         while end > 0 and (not keep[end - 1] or judge.tail_noise(end - 1)):
             end -= 1
-        end = judge.listed_tail(end)
+        end = judge.teaser_tail(judge.listed_tail(end))
     return [j for j in range(end) if keep[j]]

@@ -5,7 +5,8 @@ is no better than trafilatura. Two cheap signals catch the pages where trafilatu
 outright:
 
 * **structure** – one block holds most of the text: the extractor returned a layout table
-  or a menu flattened into one run of words, not paragraphs;
+  or a menu flattened into one run of words, not paragraphs (a block of short lines the page
+  broke with ``<br>``, a changelog or a poem, is not counted: ``lined``);
 * **recall** – the page's long ``<p>`` paragraphs hold over twice the text we kept:
   part of the article was missed (articles split over several containers);
 
@@ -48,6 +49,12 @@ log = logging.getLogger(__name__)
 BLOB_SHARE = 0.6
 # Below this many words, a "blob" is just a short article in one paragraph.
 BLOB_MIN_WORDS = 50
+# ... and a block the page itself broke into at least this many lines, of at most this many
+# words each on average and none holding half of its words, is not one: a changelog, a poem,
+# a list typed with <br> (see ``lined``). A flattened layout table or menu is broken by cells
+# and paragraphs, not lines; a story cell beside a <br>-separated link column is one long line.
+LINED_MIN_LINES = 5
+LINED_LINE_WORDS = 12
 # Keeping under this share of the page's long-paragraph text means we missed some.
 RECALL_SHARE = 0.5
 # A result this short is as good as empty: let readability try.
@@ -90,6 +97,16 @@ def wrong_block(blocks: list[Block], page: PageSignals) -> str | None:
     return None
 
 
+def lined(block: Block) -> bool:
+    """``block`` is short lines the page broke with ``<br>`` (a changelog, a poem), not a run of
+    words from a flattened table."""
+    return (
+        block.lines >= LINED_MIN_LINES
+        and block.words <= LINED_LINE_WORDS * block.lines
+        and 2 * block.longest_line < block.words
+    )
+
+
 def doubt(blocks: list[Block], page: PageSignals) -> str | None:
     """Why trafilatura's blocks need a second opinion ("empty", "links", "list", "structure",
     "recall", "short"), if so."""
@@ -101,7 +118,8 @@ def doubt(blocks: list[Block], page: PageSignals) -> str | None:
     wrong = wrong_block(blocks, page) if words <= WRONG_BLOCK_MAX_WORDS else None
     if wrong:
         return wrong
-    if words >= BLOB_MIN_WORDS and max(block.words for block in blocks) > BLOB_SHARE * words:
+    largest = max(blocks, key=lambda block: block.words)
+    if words >= BLOB_MIN_WORDS and largest.words > BLOB_SHARE * words and not lined(largest):
         return "structure"
     if sum(len(block.text) for block in blocks) < RECALL_SHARE * page.long_paragraph_chars:
         return "recall"
