@@ -249,8 +249,8 @@ def warm_up(pages: Sequence[Page]) -> None:
 
     Otherwise the first set would bill them to whichever extractor meets them first: justext's
     stoplists, which trafilatura loads on its first justext fallback (ours can reach it too),
-    took 0.12-0.16 s, as much as 20 ordinary pages of trafilatura. So: load them, then run every extractor (and
-    the pipeline) once on the first page, untimed.
+    took 0.12-0.16 s, as much as 20 ordinary pages of trafilatura. So: load them, then run
+    every extractor (and the pipeline) once on the first page, untimed.
     """
     from trafilatura import external
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 
-import trafilatura
 from lxml.html import HtmlElement
 
 from bot.extraction.blocks import Block, from_trafilatura, total_words
@@ -40,6 +39,7 @@ from bot.extraction.second_opinion import (
     vote,
     wrong_block,
 )
+from bot.extraction.staged import FastRun
 from bot.models import Article
 from bot.quality import explain_empty
 
@@ -53,32 +53,34 @@ log = logging.getLogger(__name__)
 WRONG_BLOCK_REASONS = frozenset({"links", "list"})
 
 
-def _trafilatura_blocks(tree: HtmlElement, url: str | None, fast: bool = True) -> list[Block]:
-    """trafilatura's main-text blocks of ``tree``; [] if it fails. ``tree`` stays as it is:
-    trafilatura works on its own copy of a tree it is given (``tests/test_extraction_speed``
-    checks it), so the second opinions below read the same tree again instead of a new parse.
-    """
+def _trafilatura_run(tree: HtmlElement, url: str | None) -> FastRun | None:
+    """trafilatura's fast-mode run on ``tree`` (its main-text body and its full path on
+    demand, ``bot.extraction.staged``); None if it fails. ``tree`` stays as it is: trafilatura
+    works on its own copy (``tests/test_extraction_speed`` checks it), so the second opinions
+    below read the same tree again instead of a new parse. Fast mode skips trafilatura's own
+    readability/jusText comparison; reader comments are not the article; metadata is read
+    separately, far cheaper (``bot.extraction.metadata``); only the body tree is read."""
     try:
-        document = trafilatura.bare_extraction(
-            tree,
-            url=url,
-            fast=fast,  # True: skip trafilatura's own readability/justext comparison
-            include_comments=False,  # reader comments are not the article
-            with_metadata=False,  # read separately, far cheaper (bot.extraction.metadata)
-            output_format="txt",  # only the body tree is read: skip flattening it to text
-        )
+        return FastRun(tree, url)
     except Exception:  # odd markup must end in NoArticle (or readability's try), not a crash
         log.warning("trafilatura failed on %s", url, exc_info=True)
-        return []
-    return from_trafilatura(getattr(document, "body", None))
+        return None
 
 
 def _fuller_blocks(
-    tree: HtmlElement, url: str | None, metadata: PageMetadata, page: PageSignals
+    run: FastRun | None, url: str | None, metadata: PageMetadata, page: PageSignals
 ) -> list[Block]:
     """trafilatura's full path (fast mode plus its own comparison with its readability and
-    jusText ports) on the page's tree, cleaned like the fast result."""
-    blocks = _trafilatura_blocks(tree, url, fast=False)
+    jusText ports) on the page, cleaned like the fast result; it takes up the cleaned tree
+    fast mode left, instead of cleaning the page again."""
+    if run is None:
+        return []
+    try:
+        body = run.full()
+    except Exception:  # as in fast mode: a failure is no result, not a crash
+        log.warning("trafilatura's full path failed on %s", url, exc_info=True)
+        return []
+    blocks = from_trafilatura(body)
     return trim_boilerplate(strip_headline(blocks, metadata.title_variants), page.links)
 
 
@@ -106,16 +108,17 @@ def _read_page(
     metadata = read_metadata(tree, url, guess_date=guess_date)
     page = PageSignals.read(tree)
     key_points = read_key_points(tree)
-    fast = strip_headline(_trafilatura_blocks(tree, url), metadata.title_variants)
+    run = _trafilatura_run(tree, url)
+    fast = strip_headline(from_trafilatura(run.body if run else None), metadata.title_variants)
     blocks = trim_boilerplate(fast, page.links)
     reason = doubt(blocks, page)
     if reason in WRONG_BLOCK_REASONS:
-        fuller = _fuller_blocks(tree, url, metadata, page)
+        fuller = _fuller_blocks(run, url, metadata, page)
         if total_words(fuller) >= TOO_SHORT_WORDS and not wrong_block(fuller, page):
             # the same part of the page, shortened: ours was a real list; else the article
             blocks = fuller if _other_block(fuller, blocks) else blocks
     elif reason == "short":
-        fuller = _fuller_blocks(tree, url, metadata, page)
+        fuller = _fuller_blocks(run, url, metadata, page)
         blocks = fuller if extends(fuller, blocks) else blocks
     elif reason:
         theirs = readability_blocks(tree)

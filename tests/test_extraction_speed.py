@@ -23,14 +23,18 @@ from lxml.html import HtmlElement, fromstring
 from readability import Document
 from readability.readability import REGEXES
 from readability.readability import clean as readability_clean
+from trafilatura.baseline import _spaced_text, html2txt
+from trafilatura.baseline import basic_cleaning as trafilatura_basic_cleaning
+from trafilatura.core import ESCALATION_PAGE_SHARE
 
-from bot.extraction import fast_readability
+from bot.extraction import fast_readability, staged
 from bot.extraction import page as page_module
 from bot.extraction.blocks import WORD, Block, from_html, normalize_space
 from bot.extraction.fast_readability import FastDocument
 from bot.extraction.limits import MAX_TEXT_NODE, bound_tree, within_caps
 from bot.extraction.page import LinkIndex, PageSignals, load_html, parse_html
 from bot.extraction.second_opinion import _CLEANER, readability_blocks
+from bot.extraction.staged import FastRun
 from bot.text.invisible import _TABLE, strip_invisible
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
@@ -345,3 +349,152 @@ def test_the_benchmark_alternates_which_extractor_goes_first() -> None:
     assert sorted(even) == sorted(odd) == sorted(EXTRACTORS)
     assert even.index("keypoints") < even.index("trafilatura")
     assert odd.index("trafilatura") < odd.index("keypoints")
+
+
+# trafilatura in two stages (bot.extraction.staged): the same bodies as bare_extraction.
+_ALL_PAGES = [f"{name}" for name in PAGES] + [
+    f"shapes/{p.name}" for p in sorted((FIXTURES / "shapes").glob("*.html"))
+]
+_NEWS_URL = "https://news.example.com/2026/11/30/story"
+
+
+def _bare_body(tree: HtmlElement, fast: bool) -> bytes | None:
+    document = trafilatura.bare_extraction(
+        tree, url=_NEWS_URL, fast=fast, include_comments=False, output_format="txt"
+    )
+    body = getattr(document, "body", None)
+    return None if body is None else bytes(tostring(body))
+
+
+def _staged_bodies(tree: HtmlElement) -> tuple[bytes | None, bytes | None]:
+    run = FastRun(tree, _NEWS_URL)
+    fast = None if run.body is None else bytes(tostring(run.body))
+    full = run.full()
+    return fast, None if full is None else bytes(tostring(full))
+
+
+def _assert_staged_like_bare(tree: HtmlElement, label: str) -> None:
+    before = tostring(tree)
+    fast, full = _staged_bodies(tree)
+    assert fast == _bare_body(tree, fast=True), label
+    assert full == _bare_body(tree, fast=False), label
+    assert tostring(tree) == before, label  # the shared tree is left as it was
+
+
+@pytest.mark.parametrize("name", _ALL_PAGES)
+def test_the_staged_run_gives_bare_extractions_bodies(name: str) -> None:
+    """FastRun's body is bare_extraction's in fast mode, and its full() the full path's."""
+    tree = parse_html(_html(name))
+    assert tree is not None
+    _assert_staged_like_bare(tree, name)
+
+
+def _short_story_in_links(paragraphs: int) -> str:
+    """A story of a few paragraphs inside a page of menus and link lists (the shape where
+    trafilatura's recall retry and its page-coverage test come into play)."""
+    menu = "".join(
+        f'<li><a href="/s{i}">Section number {i} of the site</a></li>' for i in range(80)
+    )
+    story = "".join(
+        f"<p>Paragraph {i} of the story says the council met on Monday and agreed a plan.</p>"
+        for i in range(paragraphs)
+    )
+    return (
+        f'<html><body><nav><ul>{menu}</ul></nav><div class="main">{story}</div>'
+        f'<div class="sidebar"><ul>{menu}</ul></div>'
+        '<div class="cookie-banner">We use cookies to improve the site for you.</div>'
+        "<footer>About us. Contact. Terms of use.</footer></body></html>"
+    )
+
+
+@pytest.mark.parametrize("paragraphs", [0, 1, 3, 8, 30])
+def test_the_staged_run_agrees_where_trafilatura_escalates(paragraphs: int) -> None:
+    """On short stories among link lists (recall retry, baseline) both bodies are unchanged."""
+    tree = parse_html(_short_story_in_links(paragraphs))
+    assert tree is not None
+    _assert_staged_like_bare(tree, str(paragraphs))
+
+
+@pytest.mark.skipif(not HAS_EXTRACTION, reason=NO_EXTRACTION)
+def test_the_staged_run_agrees_on_the_benchmark_pages() -> None:
+    """On every ScrapingHub page FastRun gives bare_extraction's fast and full bodies."""
+    for page in extraction_pages():
+        tree = parse_html(page.html)
+        assert tree is not None
+        _assert_staged_like_bare(tree, page.page_id)
+
+
+_CONSENT_CLASSES = [
+    "cookie-banner",
+    "Cookie_Consent wrap",
+    "site-notice--cookie",
+    "COOKIEBOT",
+    "coo\u212aie-notice",  # KELVIN SIGN: re's IGNORECASE takes it for a "k"
+    "con\u017fent-manager",  # LONG S, an "s" to IGNORECASE
+    "cookies",  # not a consent box (no suffix)
+    "onetrust-pc",
+    "footer-links",
+    "",
+]
+
+
+def _consent_page() -> str:
+    boxes = "".join(
+        f'<div class="{name}"><p>Box {i} text.</p></div>tail {i} <span id="{name}">Span {i}.</span>'
+        for i, name in enumerate(_CONSENT_CLASSES)
+    )
+    return (
+        "<html><body><aside>Aside.</aside><article><p>Story text.</p>"
+        f"<section>{boxes}</section></article><footer>Foot.</footer></body></html>"
+    )
+
+
+def test_the_known_basic_cleaning_is_the_one_trafilatura_runs() -> None:
+    """The faster basic_cleaning is in use: trafilatura's XPath is the one it was built on."""
+    assert staged._KNOWN_CLEANING
+
+
+@pytest.mark.parametrize("name", [*_ALL_PAGES, "consent"])
+def test_basic_cleaning_removes_what_trafilaturas_removes(name: str) -> None:
+    """Our basic_cleaning leaves the same tree as trafilatura's (cookie boxes in any case)."""
+    html = _consent_page() if name == "consent" else _html(name)
+    tree = parse_html(html)
+    assert tree is not None
+    ours, theirs = copy.deepcopy(tree), copy.deepcopy(tree)
+    staged.basic_cleaning(ours)
+    trafilatura_basic_cleaning(theirs)
+    assert tostring(ours) == tostring(theirs)
+    if name == "consent":
+        assert tostring(ours) != tostring(tree)  # the page does have boxes to remove
+
+
+@pytest.mark.parametrize("name", [*_ALL_PAGES, "consent", "controls"])
+def test_page_text_bounds_hold_html2txts_length(name: str) -> None:
+    """The bounds on html2txt's length hold it, and the cleaned body it measures is the same."""
+    if name == "consent":
+        html = _consent_page()
+    elif name == "controls":  # soft hyphens and a control character in block text
+        html = (
+            "<html><body><p>Ex\u00adtrac\u00adtion</p><div>a\x07b</div>c"
+            "<p> \u00ad </p></body></html>"
+        )
+    else:
+        html = _html(name)
+    tree = parse_html(html)
+    assert tree is not None
+    expected = html2txt(tree)
+    low, high, cleaned = staged._page_text_bounds(tree)
+    assert low <= len(expected) <= high
+    assert _spaced_text(cleaned) == expected
+    assert _spaced_text(staged.cleaned_page(tree)) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=0, max_value=4_000), st.sampled_from(PAGES))
+def test_the_coverage_test_is_trafilaturas(length: int, name: str) -> None:
+    """FastRun's "covers little of the page" answer is trafilatura's html2txt comparison."""
+    tree = parse_html(_html(name))
+    assert tree is not None
+    run = FastRun(tree, _NEWS_URL)
+    expected = length < ESCALATION_PAGE_SHARE * len(html2txt(run._tree))
+    assert run._covers_little(length) == expected
