@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.models import Article
-from bot.summarize import summarize
 from bot.text import ends_with_abbreviation, split_glued, split_sentences
 from bot.text.attributions import drop_trailing_attribution
 from bot.text.connectives import drop_linking_opening
@@ -72,25 +70,6 @@ def test_capital_after_a_photo_aside_starts_a_new_piece(sentence: str, pieces: l
 def test_aside_inside_a_sentence_is_no_cut(sentence: str) -> None:
     """An aside followed by its verb or "and", or one that is no photo aside, cuts nothing."""
     assert split_glued(sentence) == [sentence]
-
-
-def test_lede_after_a_captions_aside_becomes_the_first_bullet() -> None:
-    """The lede glued behind "(pictured)" is offered as a key point of its own."""
-    article = Article(
-        paragraphs=(
-            "Acme boss Jane Doe shows off the phone at the launch in Berlin (pictured) Acme "
-            "will sell a solar-powered phone that never needs a charger from Tuesday.",
-            "The phone, called the Sol, uses a thin-film solar panel built into its back cover.",
-            "Acme said the Sol will cost $499 and ship in America in March.",
-            "Analysts said the solar panel could change how people charge their phones.",
-            "Acme shares rose 4.5% after the announcement on the stock exchange.",
-        ),
-        language="en",
-    )
-    bullets = summarize(article, method="lead").bullets
-    assert bullets[0] == (
-        "Acme will sell a solar-powered phone that never needs a charger from Tuesday."
-    )
 
 
 @pytest.mark.parametrize(

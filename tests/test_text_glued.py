@@ -58,20 +58,40 @@ def test_letter_used_as_a_label_is_not_a_cut(sentence: str) -> None:
     assert split_glued(sentence) == [sentence]
 
 
-def test_glued_lede_becomes_the_first_bullet() -> None:
-    """The lede recovered from behind a glued caption is offered as the first key point."""
-    article = Article(
-        paragraphs=(
+# The rest of a short story about a phone launch: the glued opening is the one to repair.
+_STORY = (
+    "The phone, called the Sol, uses a thin-film solar panel built into its back cover.",
+    "Acme said the Sol will cost $499 and ship in America in March.",
+    "Analysts said the solar panel could change how people charge their phones.",
+    "Acme shares rose 4.5% after the announcement on the stock exchange.",
+)
+
+
+@pytest.mark.parametrize(
+    ("glued", "first_bullet"),
+    [
+        (  # a caption run into a lede that opens "A"
             "Acme boss Jane Doe poses with the phone at the launch A solar-powered phone "
             "that never needs a charger went on sale in Europe on Tuesday.",
-            "The phone, called the Sol, uses a thin-film solar panel built into its back cover.",
-            "Acme said the Sol will cost $499 and ship in America in March.",
-            "Analysts said the solar panel could change how people charge their phones.",
-            "Acme shares rose 4.5% after the announcement on the stock exchange.",
+            "A solar-powered phone that never needs a charger went on sale in Europe on Tuesday.",
         ),
-        language="en",
-    )
-    bullets = summarize(article, method="lead").bullets
-    assert bullets[0] == (
-        "A solar-powered phone that never needs a charger went on sale in Europe on Tuesday."
-    )
+        (  # a caption ending on its photo aside
+            "Acme boss Jane Doe shows off the phone at the launch in Berlin (pictured) Acme "
+            "will sell a solar-powered phone that never needs a charger from Tuesday.",
+            "Acme will sell a solar-powered phone that never needs a charger from Tuesday.",
+        ),
+        (  # a caption run into a quotation with a named speaker
+            "Acme chief Jane Doe at the launch in Berlin on Friday ‘We have built a phone "
+            "that never needs a charger,’ said Doe while the crowd cheered the new device.",
+            "‘We have built a phone that never needs a charger,’ said Doe while the crowd "
+            "cheered the new device.",
+        ),
+    ],
+)
+def test_text_glued_behind_a_caption_becomes_the_first_bullet(
+    glued: str, first_bullet: str
+) -> None:
+    """The lede or quote recovered from behind a glued caption is offered as the first key
+    point, without the caption."""
+    article = Article(paragraphs=(glued, *_STORY), language="en")
+    assert summarize(article, method="lead").bullets[0] == first_bullet

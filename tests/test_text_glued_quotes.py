@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.models import Article
-from bot.summarize import summarize
 from bot.text import split_glued, strip_dateline
 from bot.text.attributions import drop_trailing_attribution
 
@@ -62,25 +60,6 @@ def test_caption_glued_to_a_named_quotation_is_cut(sentence: str, pieces: list[s
 def test_introduced_or_unnamed_quotation_is_no_cut(sentence: str) -> None:
     """A quote its own sentence introduces, or whose speaker is only "she", stays whole."""
     assert split_glued(sentence) == [sentence]
-
-
-def test_quotation_behind_a_caption_becomes_a_bullet() -> None:
-    """The quote glued behind a caption is offered as a key point, without the caption."""
-    article = Article(
-        paragraphs=(
-            "Acme chief Jane Doe at the launch in Berlin on Friday ‘We have built a phone "
-            "that never needs a charger,’ said Doe while the crowd cheered the new device.",
-            "The phone, called the Sol, uses a thin-film solar panel built into its back cover.",
-            "Acme said the Sol will cost $499 and ship in America in March.",
-            "Analysts said the solar panel could change how people charge their phones.",
-        ),
-        language="en",
-    )
-    bullets = summarize(article, method="lead").bullets
-    assert bullets[0] == (
-        "‘We have built a phone that never needs a charger,’ said Doe while the crowd cheered "
-        "the new device."
-    )
 
 
 def test_attribution_after_a_no_break_space_is_cut() -> None:
