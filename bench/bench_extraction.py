@@ -63,8 +63,9 @@ import statistics
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -294,19 +295,20 @@ def load_readability_pages(folder: Path, limit: int | None = None) -> list[Page]
     base = nested if nested.is_dir() else folder
     if not base.is_dir():
         raise PagesError(f"readability pages: no folder at {folder}")
-    pages: list[Page] = []
-    for page_dir in sorted(path for path in base.iterdir() if path.is_dir()):
-        source, expected = page_dir / "source.html", page_dir / "expected.html"
-        if not (source.is_file() and expected.is_file()):
-            continue
-        pages.append((page_dir.name, None, _read(source), html_text(_read(expected))))
-        if limit is not None and len(pages) >= limit:
-            break
-    if not pages:
-        raise PagesError(
-            f"readability pages: no <name>/source.html with <name>/expected.html in {base}"
-        )
-    return pages
+    pairs = (
+        (page_dir.name, page_dir / "source.html", page_dir / "expected.html")
+        for page_dir in sorted(path for path in base.iterdir() if path.is_dir())
+    )
+    pages = (
+        (name, None, _read(source), html_text(_read(expected)))
+        for name, source, expected in pairs
+        if source.is_file() and expected.is_file()
+    )
+    return _first(
+        pages,
+        limit,
+        f"readability pages: no <name>/source.html with <name>/expected.html in {base}",
+    )
 
 
 # dragnet_data's README: text before this line is the article, text after it the comments.
@@ -321,20 +323,34 @@ def load_dragnet_pages(folder: Path, limit: int | None = None) -> list[Page]:
     html_dir, gold_dir = folder / "HTML", folder / "Corrected"
     if not (html_dir.is_dir() and gold_dir.is_dir()):
         raise PagesError(f"dragnet pages: no HTML/ and Corrected/ folders in {folder}")
-    pages: list[Page] = []
-    for html_path in sorted(html_dir.glob("*.html")):
-        gold = gold_dir / f"{html_path.name}.corrected.txt"
-        if not gold.is_file():
-            continue
-        article = _DRAGNET_COMMENTS.split(_read(gold), maxsplit=1)[0]
-        pages.append((html_path.stem, None, _read(html_path), article.strip()))
-        if limit is not None and len(pages) >= limit:
-            break
-    if not pages:
-        raise PagesError(
-            f"dragnet pages: no HTML/<id>.html with Corrected/<id>.html.corrected.txt in {folder}"
-        )
-    return pages
+    pairs = (
+        (html_path, gold_dir / f"{html_path.name}.corrected.txt")
+        for html_path in sorted(html_dir.glob("*.html"))
+    )
+    pages = (
+        (html_path.stem, None, _read(html_path), _dragnet_article(_read(gold)))
+        for html_path, gold in pairs
+        if gold.is_file()
+    )
+    return _first(
+        pages,
+        limit,
+        f"dragnet pages: no HTML/<id>.html with Corrected/<id>.html.corrected.txt in {folder}",
+    )
+
+
+def _dragnet_article(corrected: str) -> str:
+    """The article part of a dragnet corrected file: the text before the comments marker."""
+    return _DRAGNET_COMMENTS.split(corrected, maxsplit=1)[0].strip()
+
+
+def _first(pages: Iterator[Page], limit: int | None, empty: str) -> list[Page]:
+    """The first ``limit`` of ``pages`` (all when None), read lazily; ``PagesError(empty)``
+    when there are none."""
+    taken = list(islice(pages, limit))
+    if not taken:
+        raise PagesError(empty)
+    return taken
 
 
 PageLoader = Callable[[Path, int | None], list[Page]]
