@@ -150,7 +150,7 @@ def split_glued(sentence: str) -> list[str]:
         cuts += [
             (match.start(), match.end())
             for match in _GLUED_ARTICLE.finditer(sentence)
-            if _starts_glued_lede(sentence[: match.start()], match.group(1))
+            if _starts_glued_lede(_word_before(sentence, match.start()), match.group(1))
         ]
     if _ASIDE_CUE in sentence:
         cuts += [match.span(1) for match in _PHOTO_ASIDE.finditer(sentence)]
@@ -158,7 +158,7 @@ def split_glued(sentence: str) -> list[str]:
         cuts += [
             (match.start(), match.end())
             for match in _GLUED_QUOTE.finditer(sentence)
-            if sentence[: match.start()].rsplit(None, 1)[-1].lower() not in _INTRODUCES_QUOTE
+            if _word_before(sentence, match.start()).lower() not in _INTRODUCES_QUOTE
         ]
     if not cuts:
         return [sentence]
@@ -173,9 +173,15 @@ def split_glued(sentence: str) -> list[str]:
     return pieces
 
 
-def _starts_glued_lede(before: str, following: str) -> bool:
-    """Whether "A"/"An" + ``following`` after ``before`` opens a glued sentence, not a label."""
-    previous = before.rsplit(None, 1)[-1]
+def _word_before(sentence: str, cut: int) -> str:
+    """The run of non-space characters that ends where a cut starts (the cut patterns only
+    start right after one)."""
+    return sentence[:cut].rsplit(None, 1)[-1]
+
+
+def _starts_glued_lede(previous: str, following: str) -> bool:
+    """Whether "A"/"An" + ``following`` after the word ``previous`` opens a glued sentence,
+    not a label."""
     if not (previous.endswith(")") or (previous.isalpha() and previous.islower())):
         return False  # "infra-red A", "2014 A": too unsure to cut
     if previous in _LABELLED_BY_A or following in _NOT_AFTER_A:
