@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from fakes.clock import HandClock
 from fakes.slack_harness import FakeSummariser, http_bot, simple_canonical
 from fakes.stores import migrated_sqlite_and_postgres_engine  # noqa: F401  (the engine fixture)
 from sqlalchemy import select
@@ -19,17 +20,6 @@ from bot.store import jobs
 NOW = 1_900_000_000.0  # a fixed instant: stored times never depend on the date of the run
 LEASE = 30.0
 SPEC = jobs.JobSpec("T", "C", "1.0", "https://a.example/x", "https://a.example/x/", "1.0", "U", 2)
-
-
-class Clock:
-    """The services' one clock of stored times (leases), moved by the test: whether a lease
-    has run out never depends on how fast the machine is."""
-
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def _state(engine: AsyncEngine, job_id: int) -> tuple[str, str, int]:
@@ -91,7 +81,7 @@ async def test_job_that_keeps_dying_is_given_up_after_max_attempts(engine: Async
 
 async def test_sweep_finishes_a_dead_replicas_job_once(engine: AsyncEngine) -> None:
     """A job accepted by a replica that died is answered by another replica's sweep, once."""
-    options, clock = ServiceOptions(job_lease=LEASE), Clock()
+    options, clock = ServiceOptions(job_lease=LEASE), HandClock(NOW)
     dead_replier, live_replier = RecordingReplier(), RecordingReplier()
     dead = KeypointsService(
         engine,
@@ -131,7 +121,7 @@ async def test_retaken_job_does_not_repost_a_reply_the_dead_replica_already_sent
     tmp_path: Path,
 ) -> None:
     """A job whose reply was posted before its replica died is not posted again on retake."""
-    clock = Clock()
+    clock = HandClock(NOW)
     async with http_bot(tmp_path, job_lease=LEASE) as h:
         live = h.bot.service
         live.clock = clock

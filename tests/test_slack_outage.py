@@ -16,6 +16,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from fakes.clock import HandClock
 from fakes.fake_slack import BOT_ID, TEAM_ID, event_callback, link_message, send_signed
 from fakes.slack_harness import SECRET, FakeSummariser, settings_for, simple_canonical
 
@@ -27,19 +28,9 @@ from bot.store import jobs
 URL = "https://news.example.com/story/outage"
 
 
-class Clock:
-    """The one clock of the service's decisions (leases, retry times), moved by the test."""
-
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @asynccontextmanager
 async def bot_on(
-    slack: SlackStandIn, db: Path, clock: Clock, **overrides: Any
+    slack: SlackStandIn, db: Path, clock: HandClock, **overrides: Any
 ) -> AsyncIterator[tuple[Bot, str]]:
     """The bot over HTTP on ``db``, with the test's clock and without the SDK's retries."""
     values: dict[str, Any] = {"reply_retry_base": 30.0, "reply_retry_max": 300.0}
@@ -64,7 +55,7 @@ async def job_states(bot: Bot, message: dict[str, Any]) -> list[str]:
     return [j.state for j in found]
 
 
-async def live_through(bot: Bot, clock: Clock, seconds: float, step: float = 10.0) -> None:
+async def live_through(bot: Bot, clock: HandClock, seconds: float, step: float = 10.0) -> None:
     """Let ``seconds`` pass on the clock, sweeping every ``step`` as ``serve`` does."""
     end = clock.now + seconds
     while clock.now < end:
@@ -75,7 +66,7 @@ async def live_through(bot: Bot, clock: Clock, seconds: float, step: float = 10.
 
 async def test_reply_survives_a_30_minute_outage_and_a_restart(tmp_path: Path) -> None:
     """Slack answering 503 for 30 minutes, with a restart in the middle: one reply, after."""
-    clock, db = Clock(), tmp_path / "kp.db"
+    clock, db = HandClock(1_800_000_000.0), tmp_path / "kp.db"
     message = link_message(URL)
     async with SlackStandIn() as slack, aiohttp.ClientSession() as session:
         slack.add_message("C1", message)
@@ -100,7 +91,7 @@ async def test_reply_survives_a_30_minute_outage_and_a_restart(tmp_path: Path) -
 
 async def test_retry_after_is_honoured_before_trying_again(tmp_path: Path) -> None:
     """A 429 with Retry-After: 120 keeps the job waiting 120 s, then it is posted once."""
-    clock = Clock()
+    clock = HandClock(1_800_000_000.0)
     message = link_message(URL)
     async with SlackStandIn() as slack, aiohttp.ClientSession() as session:
         slack.add_message("C1", message)
@@ -118,7 +109,7 @@ async def test_retry_after_is_honoured_before_trying_again(tmp_path: Path) -> No
 
 async def test_links_keep_their_order_when_slack_fails_one_reply(tmp_path: Path) -> None:
     """Slack fails the first of three replies: the other two wait, all post in link order."""
-    clock = Clock()
+    clock = HandClock(1_800_000_000.0)
     urls = [f"https://news.example.com/{n}" for n in "abc"]
     message = link_message(urls[0], text=" ".join(f"<{u}>" for u in urls))
     message["blocks"][0]["elements"][0]["elements"] = [{"type": "link", "url": u} for u in urls]
@@ -137,7 +128,7 @@ async def test_links_keep_their_order_when_slack_fails_one_reply(tmp_path: Path)
 
 async def test_a_reply_is_given_up_after_the_retry_window(tmp_path: Path) -> None:
     """Slack down longer than KEYPOINTS_REPLY_RETRY_WINDOW: the job fails, it does not loop."""
-    clock = Clock()
+    clock = HandClock(1_800_000_000.0)
     message = link_message(URL)
     async with SlackStandIn() as slack, aiohttp.ClientSession() as session:
         slack.add_message("C1", message)
@@ -159,7 +150,7 @@ async def test_permanent_errors_end_the_job_with_one_warning(
     tmp_path: Path, error: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A permanent Slack error fails the job at once: one WARNING line, no traceback."""
-    clock = Clock()
+    clock = HandClock(1_800_000_000.0)
     message = link_message(URL)
     async with SlackStandIn() as slack, aiohttp.ClientSession() as session:
         slack.add_message("C1", message)
@@ -178,7 +169,7 @@ async def test_permanent_errors_end_the_job_with_one_warning(
 
 async def test_healthz_is_degraded_while_the_token_is_refused(tmp_path: Path) -> None:
     """After invalid_auth /healthz says degraded (still 200); a later good post clears it."""
-    clock = Clock()
+    clock = HandClock(1_800_000_000.0)
     async with SlackStandIn() as slack, aiohttp.ClientSession() as session:
         slack.error_next("chat.postMessage", "invalid_auth")
         async with bot_on(slack, tmp_path / "kp.db", clock) as (bot, events):

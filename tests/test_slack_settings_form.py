@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.clock import HandClock
 from fakes.fake_slack import (
-    HandClock,
     SlackStandIn,
     event_callback,
     home_action,

@@ -23,7 +23,6 @@ __all__ = [
     "BOT_USER_ID",
     "TEAM_ID",
     "ApiCall",
-    "HandClock",
     "SlackStandIn",
     "block_actions",
     "event_callback",
@@ -36,20 +35,6 @@ __all__ = [
 ]
 
 _ids = itertools.count(1)
-
-
-class HandClock:
-    """A monotonic clock that moves only when a test says so (``advance``). Given to the
-    stand-in, trigger ids expire when a test means them to, never because the machine is slow."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def next_ts() -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
-from fakes.fake_slack import HandClock
+from fakes.clock import HandClock
 
 from bot.errors import Paywalled
 from bot.models import Article, Summary
